@@ -1,0 +1,24 @@
+/// A configuration value that cannot be used. Its description is the one line printed before the
+/// process exits: it names the variable and what is allowed, and echoes the value only when the
+/// variable is not a secret.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Hashable {
+    /// The environment variable name (the CLI flag is its kebab-case twin).
+    public let variable: String
+    /// What was given, or `nil` when the variable is secret.
+    public let value: String?
+    /// What is allowed, e.g. "an integer from 0 to 65535".
+    public let expected: String
+
+    public init(variable: String, value: String?, expected: String) {
+        self.variable = variable
+        self.value = value
+        self.expected = expected
+    }
+
+    public var description: String {
+        if let value {
+            return "invalid \(self.variable)='\(value)': expected \(self.expected)"
+        }
+        return "invalid \(self.variable): expected \(self.expected)"
+    }
+}

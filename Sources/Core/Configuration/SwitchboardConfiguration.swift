@@ -1,0 +1,91 @@
+public import Logging
+
+/// Everything `switchboard serve` needs to start, validated. Every field has a safe default, so an
+/// empty environment starts a working server on 127.0.0.1:8080 with its data under `./data`.
+public struct SwitchboardConfiguration: Sendable {
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    /// `HOST`: the address to listen on.
+    public var host: String = "127.0.0.1"
+    /// `PORT`: the port to listen on; 0 picks a free one (tests).
+    public var port: Int = 8080
+    /// `PUBLIC_URL`: the `https://` or `wss://` base the outside world uses to reach this server,
+    /// when a TLS-terminating proxy stands in front (provider signatures are computed over it).
+    public var publicURL: String?
+    /// `DATA_DIR`: where the embedded database and generated files live.
+    public var dataDirectory: String = "./data"
+    /// `LOG_LEVEL`.
+    public var logLevel: Logger.Level = .info
+    /// `LOG_FORMAT`.
+    public var logFormat: LogFormat = .text
+    /// `DRAIN_TIMEOUT`: the longest a graceful shutdown may take before remaining work is cancelled.
+    public var drainTimeout: Duration = .seconds(10)
+    /// `ALLOWED_ORIGINS`: browser origins allowed on browser-facing endpoints; empty allows any.
+    public var allowedOrigins: [String] = []
+    /// `HANDSHAKE_TIMEOUT`: how long a new connection may take to send its first request head.
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// `HTTP_IDLE_TIMEOUT`: how long an idle keep-alive HTTP connection is kept open.
+    public var httpIdleTimeout: Duration = .seconds(60)
+    /// `WS_MAX_CONNECTIONS`: WebSocket connections allowed per endpoint; over it, upgrades get 503.
+    public var webSocketMaxConnections: Int = 10_000
+    /// `WS_PING_INTERVAL`: how long a WebSocket may be silent before the server pings it.
+    public var webSocketPingInterval: Duration = .seconds(20)
+    /// `WS_PONG_TIMEOUT`: how long the server waits for the pong before dropping the connection.
+    public var webSocketPongTimeout: Duration = .seconds(10)
+    /// `WS_IDLE_TIMEOUT`: how long a WebSocket may go without a data message before it is closed.
+    public var webSocketIdleTimeout: Duration = .seconds(300)
+    /// `WS_CLOSE_TIMEOUT`: how long the server waits for the peer's close frame after sending its own.
+    public var webSocketCloseTimeout: Duration = .seconds(5)
+
+    public init() {}
+
+    /// The variables this configuration reads, in the order the README documents them.
+    public static let variables: [String] = [
+        "HOST", "PORT", "PUBLIC_URL", "DATA_DIR", "LOG_LEVEL", "LOG_FORMAT", "DRAIN_TIMEOUT", "ALLOWED_ORIGINS",
+        "HANDSHAKE_TIMEOUT", "HTTP_IDLE_TIMEOUT", "WS_MAX_CONNECTIONS", "WS_PING_INTERVAL", "WS_PONG_TIMEOUT",
+        "WS_IDLE_TIMEOUT", "WS_CLOSE_TIMEOUT",
+    ]
+
+    /// Reads and validates every setting; the first bad one throws.
+    public init(from source: ConfigurationSource) throws(ConfigurationError) {
+        let defaults = SwitchboardConfiguration()
+        self.host = try source.value("HOST", default: defaults.host, expected: "an IP address or host name") {
+            let host = $0.trimmingSpaces()
+            return !host.isEmpty && host.allSatisfy { $0.isLetter || $0.isNumber || ".-:_".contains($0) } ? host : nil
+        }
+        self.port = try source.integer("PORT", default: defaults.port, in: 0...65_535)
+        self.publicURL = try source.value("PUBLIC_URL", default: nil, expected: "an absolute https://, wss://, http:// or ws:// URL") {
+            PublicURL.normalise($0.trimmingSpaces())
+        }
+        self.dataDirectory = try source.value("DATA_DIR", default: defaults.dataDirectory, expected: "a directory path") {
+            let path = $0.trimmingSpaces()
+            return path.isEmpty || path.contains("\0") ? nil : path
+        }
+        self.logLevel = try source.choice(
+            "LOG_LEVEL",
+            default: defaults.logLevel,
+            choices: Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ($0.rawValue, $0) })
+        )
+        self.logFormat = try source.choice(
+            "LOG_FORMAT",
+            default: defaults.logFormat,
+            choices: Dictionary(uniqueKeysWithValues: LogFormat.allCases.map { ($0.rawValue, $0) })
+        )
+        self.drainTimeout = try source.seconds("DRAIN_TIMEOUT", default: defaults.drainTimeout, in: 0.1...600)
+        self.allowedOrigins = try source.list(
+            "ALLOWED_ORIGINS",
+            expected: "a comma-separated list of origins such as https://console.example.com"
+        ) { Origin.isValid($0) }
+        .map(Origin.normalise)
+        self.handshakeTimeout = try source.seconds("HANDSHAKE_TIMEOUT", default: defaults.handshakeTimeout, in: 0.1...300)
+        self.httpIdleTimeout = try source.seconds("HTTP_IDLE_TIMEOUT", default: defaults.httpIdleTimeout, in: 1...3600)
+        self.webSocketMaxConnections = try source.integer("WS_MAX_CONNECTIONS", default: defaults.webSocketMaxConnections, in: 1...1_000_000)
+        self.webSocketPingInterval = try source.seconds("WS_PING_INTERVAL", default: defaults.webSocketPingInterval, in: 0.1...3600)
+        self.webSocketPongTimeout = try source.seconds("WS_PONG_TIMEOUT", default: defaults.webSocketPongTimeout, in: 0.1...600)
+        self.webSocketIdleTimeout = try source.seconds("WS_IDLE_TIMEOUT", default: defaults.webSocketIdleTimeout, in: 1...86_400)
+        self.webSocketCloseTimeout = try source.seconds("WS_CLOSE_TIMEOUT", default: defaults.webSocketCloseTimeout, in: 0.1...60)
+    }
+}

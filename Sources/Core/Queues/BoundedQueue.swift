@@ -1,0 +1,111 @@
+import NIOCore
+
+/// A FIFO queue that never holds more than its capacity, with counters of what it had to drop.
+///
+/// Storage is a `CircularBuffer` that grows on demand (doubling) up to the capacity, so an idle
+/// connection costs a few words rather than `capacity` slots. Some elements are *essential*
+/// (a media `mark` or `clear`): they are never dropped. They still count against the capacity, and
+/// to keep memory bounded even then, essential elements alone may fill the queue to twice its
+/// capacity before an append reports ``AppendResult/overflow``.
+public struct BoundedQueue<Element> {
+    /// What an append did.
+    public enum AppendResult {
+        /// The element is queued and nothing was lost.
+        case appended
+        /// The element is queued; the oldest droppable element was evicted to make room.
+        case appendedDroppingOldest(Element)
+        /// The queue was full; the new element was not queued and is handed back.
+        case droppedNewest(Element)
+        /// The queue was full under the ``OverflowPolicy/close`` policy (or essential elements filled
+        /// it twice over); the element was not queued and is handed back. The owner should close.
+        case overflow(Element)
+    }
+
+    private struct Entry {
+        var element: Element
+        var isEssential: Bool
+    }
+
+    public let configuration: BoundedQueueConfiguration
+    private var entries: CircularBuffer<Entry>
+    private var essentialCount = 0
+
+    /// Elements evicted or refused since the queue was created.
+    public private(set) var droppedCount = 0
+    /// The most elements the queue has held at once.
+    public private(set) var highWaterMark = 0
+
+    public init(_ configuration: BoundedQueueConfiguration) {
+        self.configuration = configuration
+        // Small on purpose: most connections never queue more than a frame or two.
+        self.entries = CircularBuffer(initialCapacity: 4)
+    }
+
+    public var count: Int { self.entries.count }
+    public var isEmpty: Bool { self.entries.isEmpty }
+
+    /// Appends `element`, applying the overflow policy when the queue is full.
+    /// - Parameter isEssential: an essential element is never dropped, neither now nor later.
+    public mutating func append(_ element: Element, isEssential: Bool = false) -> AppendResult {
+        if self.entries.count < self.configuration.capacity {
+            self.push(Entry(element: element, isEssential: isEssential))
+            return .appended
+        }
+        if isEssential {
+            guard self.entries.count < 2 * self.configuration.capacity else { return .overflow(element) }
+            if self.configuration.policy == .dropOldest, let evicted = self.evictOldestDroppable() {
+                self.push(Entry(element: element, isEssential: true))
+                return .appendedDroppingOldest(evicted)
+            }
+            // An essential element is kept even past capacity: losing a mark would desynchronise the peer.
+            self.push(Entry(element: element, isEssential: true))
+            return .appended
+        }
+        switch self.configuration.policy {
+        case .dropOldest:
+            if let evicted = self.evictOldestDroppable() {
+                self.push(Entry(element: element, isEssential: false))
+                return .appendedDroppingOldest(evicted)
+            }
+            self.droppedCount += 1
+            return .droppedNewest(element)
+        case .dropNewest:
+            self.droppedCount += 1
+            return .droppedNewest(element)
+        case .close:
+            self.droppedCount += 1
+            return .overflow(element)
+        }
+    }
+
+    /// Removes and returns the oldest element.
+    public mutating func popFirst() -> Element? {
+        guard let entry = self.entries.popFirst() else { return nil }
+        if entry.isEssential { self.essentialCount -= 1 }
+        return entry.element
+    }
+
+    /// Removes every element.
+    public mutating func removeAll() {
+        self.entries.removeAll(keepingCapacity: false)
+        self.essentialCount = 0
+    }
+
+    private mutating func push(_ entry: Entry) {
+        if entry.isEssential { self.essentialCount += 1 }
+        self.entries.append(entry)
+        self.highWaterMark = max(self.highWaterMark, self.entries.count)
+    }
+
+    private mutating func evictOldestDroppable() -> Element? {
+        guard self.essentialCount < self.entries.count else { return nil }
+        // The head is droppable in the common case, so this is O(1) unless marks pile up at the front.
+        var index = self.entries.startIndex
+        while self.entries[index].isEssential {
+            index = self.entries.index(after: index)
+        }
+        let evicted = self.entries.remove(at: index)
+        self.droppedCount += 1
+        return evicted.element
+    }
+}

@@ -1,0 +1,98 @@
+public import Core
+import Hummingbird
+public import Logging
+import Metrics
+public import NIOCore
+public import NIOPosix
+public import Prometheus
+public import Realtime
+public import ServiceLifecycle
+
+/// The whole server assembled from a configuration: the WebSocket endpoints, the HTTP routes, and
+/// the services to run. `switchboard serve` and the in-process tests build it the same way.
+public struct SwitchboardServer: Sendable {
+    public let configuration: SwitchboardConfiguration
+    public let webSocketServer: WebSocketServer
+    public let metricsRegistry: PrometheusCollectorRegistry
+    private let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+
+    /// - Parameters:
+    ///   - metricsRegistry: where `/metrics` reads from; the server's own metrics are created in it.
+    public init(
+        configuration: SwitchboardConfiguration,
+        logger: Logger,
+        metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.metricsRegistry = metricsRegistry
+        self.eventLoopGroup = eventLoopGroup
+        let metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
+        self.webSocketServer = WebSocketServer(
+            routes: Self.webSocketRoutes(configuration),
+            logger: logger,
+            metricsFactory: metricsFactory
+        )
+    }
+
+    /// Every WebSocket endpoint, by path. Later endpoints (`/v1/media`, `/v1/live`) are added here.
+    static func webSocketRoutes(_ configuration: SwitchboardConfiguration) -> WebSocketRoutes {
+        var routes = WebSocketRoutes()
+        var echo = EchoEndpoint.defaultConfiguration
+        echo.apply(configuration)
+        routes.add("/v1/echo", EchoEndpoint(configuration: echo))
+        return routes
+    }
+
+    /// The services to run in a `ServiceGroup`: the HTTP server, then the WebSocket drain (listed
+    /// last so that graceful shutdown, which runs in reverse order, drains WebSockets first).
+    /// - Parameter onServerRunning: called with the bound port once the server listens.
+    public func makeServices(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        SystemRoutes(
+            checks: [
+                DataDirectoryCheck(path: self.configuration.dataDirectory),
+                WebSocketServerCheck(server: self.webSocketServer),
+                EventLoopCheck(group: self.eventLoopGroup),
+            ],
+            registry: self.metricsRegistry
+        ).add(to: router)
+
+        let application = Application(
+            router: router,
+            server: .onePort(
+                webSocketServer: self.webSocketServer,
+                configuration: .init(
+                    handshakeTimeout: TimeAmount(self.configuration.handshakeTimeout),
+                    idleTimeout: TimeAmount(self.configuration.httpIdleTimeout)
+                )
+            ),
+            configuration: .init(
+                address: .hostname(self.configuration.host, port: self.configuration.port),
+                serverName: "Switchboard/\(SwitchboardVersion.current)"
+            ),
+            onServerRunning: { channel in
+                await onServerRunning(channel.localAddress?.port ?? 0)
+            },
+            eventLoopGroupProvider: .shared(self.eventLoopGroup),
+            logger: self.logger
+        )
+        let drain = WebSocketDrainService(server: self.webSocketServer, timeout: self.configuration.drainTimeout)
+        return [application, drain]
+    }
+}
+
+extension WebSocketEndpointConfiguration {
+    /// Applies the server-wide WebSocket settings from the environment to an endpoint's defaults.
+    mutating func apply(_ configuration: SwitchboardConfiguration) {
+        self.maxConnections = configuration.webSocketMaxConnections
+        self.pingInterval = TimeAmount(configuration.webSocketPingInterval)
+        self.pongTimeout = TimeAmount(configuration.webSocketPongTimeout)
+        self.idleTimeout = TimeAmount(configuration.webSocketIdleTimeout)
+        self.closeTimeout = TimeAmount(configuration.webSocketCloseTimeout)
+    }
+}

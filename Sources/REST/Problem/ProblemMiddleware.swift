@@ -1,0 +1,38 @@
+import Core
+public import Hummingbird
+import Logging
+
+/// Turns every error a route throws into an RFC 9457 problem response, so no client ever sees
+/// Hummingbird's default error body or a bare 500 with internals in it.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as ProblemDetails {
+            return problem.response(headers: [:])
+        } catch let error as HTTPError {
+            var headers = error.headers
+            headers[.contentLength] = nil
+            let problem = ProblemDetails(
+                status: Int(error.status.code),
+                title: error.status.reasonPhrase,
+                detail: error.body ?? Self.defaultDetail(error.status, request: request)
+            )
+            return problem.response(headers: headers)
+        } catch {
+            context.logger.error("Unhandled error", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
+            return ProblemDetails(status: 500, title: "Internal Server Error", detail: "the server failed to handle this request")
+                .response(headers: [:])
+        }
+    }
+
+    private static func defaultDetail(_ status: HTTPResponse.Status, request: Request) -> String {
+        switch status {
+        case .notFound: return "no resource at \(request.uri.path)"
+        case .methodNotAllowed: return "\(request.method) is not allowed on \(request.uri.path)"
+        default: return status.reasonPhrase
+        }
+    }
+}

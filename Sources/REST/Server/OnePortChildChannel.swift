@@ -1,0 +1,173 @@
+import Core
+import HTTPTypes
+public import HummingbirdCore
+public import Logging
+public import NIOCore
+import NIOHTTP1
+public import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+public import Realtime
+
+/// One listening port for both protocols: each new connection starts as HTTP/1.1; a WebSocket
+/// upgrade request as its first request goes to ``WebSocketServer`` (our own pipeline), and
+/// everything else goes to the Hummingbird responder.
+public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
+    /// What the first request of a connection turned it into.
+    public enum Negotiated: Sendable {
+        /// Plain HTTP: Hummingbird serves it for the rest of the connection.
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// Upgraded: the WebSocket handlers run it on the event loop; nothing async is left to do.
+        case webSocket
+        /// The upgrade was refused: answer with the reason, then close.
+        case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, HandshakeRejection)
+    }
+
+    public struct Value: ServerChildChannelValue {
+        let negotiated: EventLoopFuture<Negotiated>
+        public let channel: any Channel
+    }
+
+    public struct Configuration: Sendable {
+        /// A connection that has not completed its first request head by then is closed.
+        public var handshakeTimeout: TimeAmount = .seconds(10)
+        /// An idle keep-alive HTTP connection is closed after this.
+        public var idleTimeout: TimeAmount = .seconds(60)
+
+        public init(handshakeTimeout: TimeAmount = .seconds(10), idleTimeout: TimeAmount = .seconds(60)) {
+            self.handshakeTimeout = handshakeTimeout
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    public let responder: HTTPChannelHandler.Responder
+    private let webSocketServer: WebSocketServer
+    private let configuration: Configuration
+
+    public init(responder: @escaping HTTPChannelHandler.Responder, webSocketServer: WebSocketServer, configuration: Configuration) {
+        self.webSocketServer = webSocketServer
+        self.configuration = configuration
+        self.responder = Self.guardingWebSocketPaths(responder, routes: webSocketServer.routes)
+    }
+
+    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let upgrader = self.webSocketServer.makeUpgrader(for: channel) { _ in Negotiated.webSocket }
+            let idleTimeout = self.configuration.idleTimeout
+            let upgradeConfiguration = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandler(
+                            HTTPConnectionStateHandler(idleTimeout: Duration(idleTimeout), logger: logger)
+                        )
+                        let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true)
+                        )
+                        if let rejection = upgrader.rejection {
+                            return .refused(asyncChannel, rejection)
+                        }
+                        return .http(asyncChannel)
+                    }
+                }
+            )
+            var pipelineConfiguration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgradeConfiguration)
+            pipelineConfiguration.enablePipelining = false  // NIOAsyncChannel serialises requests
+            pipelineConfiguration.enableErrorHandling = false  // Hummingbird answers parse errors with 400
+            pipelineConfiguration.enableResponseHeaderValidation = false  // HTTPTypes validates already
+            let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+                configuration: pipelineConfiguration
+            )
+            // Slowloris defence: the first request head must arrive in time, upgrade or not. After it,
+            // the WebSocket keepalive or the HTTP idle timeout takes over.
+            let timeout = channel.eventLoop.scheduleTask(in: self.configuration.handshakeTimeout) {
+                channel.close(promise: nil)
+            }
+            negotiated.whenComplete { _ in timeout.cancel() }
+            return Value(negotiated: negotiated, channel: channel)
+        }
+    }
+
+    public func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.negotiated.get() {
+            case .http(let asyncChannel):
+                await self.handleHTTP(asyncChannel: asyncChannel, logger: logger)
+            case .webSocket:
+                return
+            case .refused(let asyncChannel, let rejection):
+                try await Self.writeRefusal(rejection, to: asyncChannel)
+            }
+        } catch {
+            logger.debug("Connection ended before its first request was handled", metadata: ["error.type": "\(error)"])
+        }
+    }
+
+    private static func writeRefusal(_ rejection: HandshakeRejection, to asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>) async throws {
+        try await asyncChannel.executeThenClose { _, outbound in
+            let body = rejection.problem.jsonBytes()
+            var fields: HTTPFields = [
+                .contentType: ProblemDetails.mediaType,
+                .contentLength: String(body.count),
+                .connection: "close",
+            ]
+            for header in rejection.headers {
+                if let name = HTTPField.Name(header.name) {
+                    fields.append(HTTPField(name: name, value: header.value))
+                }
+            }
+            let head = HTTPResponse(status: .init(code: rejection.problem.status), headerFields: fields)
+            try await outbound.write(contentsOf: [.head(head), .body(ByteBuffer(bytes: body)), .end(nil)])
+        }
+    }
+
+    /// Plain requests to a WebSocket path get 426 with `Upgrade: websocket`. An upgrade that is not
+    /// the first request of its connection (NIO upgrades only the first) is redirected to the same
+    /// URL with `Connection: close`, so the client retries on a fresh connection.
+    private static func guardingWebSocketPaths(
+        _ responder: @escaping HTTPChannelHandler.Responder,
+        routes: WebSocketRoutes
+    ) -> HTTPChannelHandler.Responder {
+        struct CloseAfterRedirect: Error {}
+        return { request, responseWriter, channel in
+            guard routes.contains(path: request.uri.path) else {
+                try await responder(request, responseWriter, channel)
+                return
+            }
+            if request.headers[.upgrade]?.lowercased() == "websocket" {
+                let response = HTTPResponse(
+                    status: .temporaryRedirect,
+                    headerFields: [.connection: "close", .location: request.uri.description, .contentLength: "0"]
+                )
+                try await responseWriter.writeResponse(response)
+                throw CloseAfterRedirect()
+            }
+            let problem = ProblemDetails(
+                status: 426,
+                title: "Upgrade Required",
+                detail: "\(request.uri.path) is a WebSocket endpoint: send a GET with Upgrade: websocket"
+            )
+            let body = problem.jsonBytes()
+            let response = HTTPResponse(
+                status: .init(code: 426),
+                headerFields: [
+                    .contentType: ProblemDetails.mediaType, .contentLength: String(body.count), .upgrade: "websocket",
+                    .connection: "Upgrade",
+                ]
+            )
+            var bodyWriter = try await responseWriter.writeHead(response)
+            try await bodyWriter.write(ByteBuffer(bytes: body))
+            try await bodyWriter.finish(nil)
+        }
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1 with WebSocket upgrades to `webSocketServer`, on one port.
+    public static func onePort(webSocketServer: WebSocketServer, configuration: OnePortChildChannel.Configuration) -> HTTPServerBuilder {
+        .init { responder in
+            OnePortChildChannel(responder: responder, webSocketServer: webSocketServer, configuration: configuration)
+        }
+    }
+}

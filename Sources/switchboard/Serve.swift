@@ -1,0 +1,61 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import REST
+import ServiceLifecycle
+import UnixSignals
+
+/// `switchboard serve`: everything in one process on embedded defaults.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (the default command).")
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        let configuration: SwitchboardConfiguration
+        do {
+            configuration = try SwitchboardConfiguration(
+                from: ConfigurationSource(environment: ProcessInfo.processInfo.environment, flags: self.options.flags)
+            )
+            try Self.prepareDataDirectory(configuration.dataDirectory)
+        } catch {
+            // One line naming the variable and what is allowed; no usage dump, no stack.
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            throw ExitCode(64)
+        }
+
+        LoggingSystem.bootstrapSwitchboard(format: configuration.logFormat, level: configuration.logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "switchboard")
+
+        let server = SwitchboardServer(configuration: configuration, logger: logger, metricsRegistry: registry)
+        let services = server.makeServices { port in
+            logger.info(
+                "Switchboard listening",
+                metadata: ["http.host": "\(configuration.host)", "http.port": "\(port)", "version": "\(SwitchboardVersion.current)"]
+            )
+        }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.drainTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(2)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.info("Switchboard stopped")
+    }
+
+    /// Creates `DATA_DIR` when missing; a path that cannot be created stops start-up with one line.
+    static func prepareDataDirectory(_ path: String) throws(ConfigurationError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError(variable: "DATA_DIR", value: path, expected: "a directory that can be created and written")
+        }
+    }
+}
