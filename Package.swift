@@ -14,7 +14,10 @@ let package = Package(
     name: "switchboard",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "switchboard", targets: ["switchboard"])
+        .executable(name: "switchboard", targets: ["switchboard"]),
+        // Libraries only so that the Benchmarks package can link the hot path.
+        .library(name: "Core", targets: ["Core"]),
+        .library(name: "Realtime", targets: ["Realtime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -95,7 +98,13 @@ let package = Package(
         ),
         .target(
             name: "SwitchboardTestSupport",
-            dependencies: ["Core", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "Core", "REST",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/SwitchboardTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -113,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "RESTTests",
             dependencies: [
-                "REST", "SwitchboardTestSupport",
+                "Core", "Realtime", "REST", "SwitchboardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -125,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardTests",
-            dependencies: ["switchboard", "SwitchboardTestSupport"],
+            dependencies: ["Core", "switchboard", "SwitchboardTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -36,7 +36,10 @@ struct Serve: AsyncParsableCommand {
         let services = server.makeServices { port in
             logger.info(
                 "Switchboard listening",
-                metadata: ["http.host": "\(configuration.host)", "http.port": "\(port)", "version": "\(SwitchboardVersion.current)"]
+                metadata: [
+                    "http.host": "\(configuration.host)", "http.port": "\(port)",
+                    "version": "\(SwitchboardVersion.current)",
+                ]
             )
         }
         var groupConfiguration = ServiceGroupConfiguration(
@@ -55,7 +58,8 @@ struct Serve: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw ConfigurationError(variable: "DATA_DIR", value: path, expected: "a directory that can be created and written")
+            throw ConfigurationError(
+                variable: "DATA_DIR", value: path, expected: "a directory that can be created and written")
         }
     }
 }

@@ -7,18 +7,27 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Address to listen on (HOST, default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on; 0 picks a free one (PORT, default 8080).") var port: String?
     @Option(help: "Public base URL behind a TLS-terminating proxy (PUBLIC_URL).") var publicUrl: String?
-    @Option(help: "Directory for the embedded database and generated files (DATA_DIR, default ./data).") var dataDir: String?
-    @Option(help: "trace, debug, info, notice, warning, error or critical (LOG_LEVEL, default info).") var logLevel: String?
+    @Option(help: "Directory for the embedded database and generated files (DATA_DIR, default ./data).") var dataDir:
+        String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (LOG_LEVEL, default info).") var logLevel:
+        String?
     @Option(help: "text or json (LOG_FORMAT, default text).") var logFormat: String?
     @Option(help: "Seconds a graceful shutdown may take (DRAIN_TIMEOUT, default 10).") var drainTimeout: String?
-    @Option(help: "Comma-separated browser origins allowed on browser endpoints (ALLOWED_ORIGINS).") var allowedOrigins: String?
-    @Option(help: "Seconds a new connection has to send its first request (HANDSHAKE_TIMEOUT, default 10).") var handshakeTimeout: String?
-    @Option(help: "Seconds an idle keep-alive HTTP connection stays open (HTTP_IDLE_TIMEOUT, default 60).") var httpIdleTimeout: String?
-    @Option(help: "WebSocket connections per endpoint (WS_MAX_CONNECTIONS, default 10000).") var wsMaxConnections: String?
-    @Option(help: "Seconds of silence before the server pings a WebSocket (WS_PING_INTERVAL, default 20).") var wsPingInterval: String?
+    @Option(help: "Comma-separated browser origins allowed on browser endpoints (ALLOWED_ORIGINS).") var allowedOrigins:
+        String?
+    @Option(help: "Seconds a new connection has to send its first request (HANDSHAKE_TIMEOUT, default 10).")
+    var handshakeTimeout: String?
+    @Option(help: "Seconds an idle keep-alive HTTP connection stays open (HTTP_IDLE_TIMEOUT, default 60).")
+    var httpIdleTimeout: String?
+    @Option(help: "WebSocket connections per endpoint (WS_MAX_CONNECTIONS, default 10000).") var wsMaxConnections:
+        String?
+    @Option(help: "Seconds of silence before the server pings a WebSocket (WS_PING_INTERVAL, default 20).")
+    var wsPingInterval: String?
     @Option(help: "Seconds to wait for a pong (WS_PONG_TIMEOUT, default 10).") var wsPongTimeout: String?
-    @Option(help: "Seconds without a message before a WebSocket is closed (WS_IDLE_TIMEOUT, default 300).") var wsIdleTimeout: String?
-    @Option(help: "Seconds to wait for the peer's close frame (WS_CLOSE_TIMEOUT, default 5).") var wsCloseTimeout: String?
+    @Option(help: "Seconds without a message before a WebSocket is closed (WS_IDLE_TIMEOUT, default 300).")
+    var wsIdleTimeout: String?
+    @Option(help: "Seconds to wait for the peer's close frame (WS_CLOSE_TIMEOUT, default 5).") var wsCloseTimeout:
+        String?
 
     /// The flags that were given, keyed by their environment variable.
     var flags: [String: String] {

@@ -17,7 +17,11 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Hash
 
     public var description: String {
         if let value {
-            return "invalid \(self.variable)='\(value)': expected \(self.expected)"
+            // The error is one line whatever the value holds: control characters are escaped.
+            let printable = value.unicodeScalars.map {
+                $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0)
+            }
+            return "invalid \(self.variable)='\(printable.joined())': expected \(self.expected)"
         }
         return "invalid \(self.variable): expected \(self.expected)"
     }

@@ -35,8 +35,12 @@ public struct ConfigurationSource: Sendable {
     }
 
     /// An integer in `range`.
-    public func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        try self.value(name, default: defaultValue, expected: "an integer from \(range.lowerBound) to \(range.upperBound)") {
+    public func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>)
+        throws(ConfigurationError) -> Int
+    {
+        try self.value(
+            name, default: defaultValue, expected: "an integer from \(range.lowerBound) to \(range.upperBound)"
+        ) {
             Int($0.trimmingSpaces()).flatMap { range.contains($0) ? $0 : nil }
         }
     }
@@ -47,15 +51,19 @@ public struct ConfigurationSource: Sendable {
         default defaultValue: Duration,
         in range: ClosedRange<Double>
     ) throws(ConfigurationError) -> Duration {
-        try self.value(name, default: defaultValue, expected: "a number of seconds from \(range.lowerBound) to \(range.upperBound)") {
+        try self.value(
+            name, default: defaultValue, expected: "a number of seconds from \(range.lowerBound) to \(range.upperBound)"
+        ) {
             guard let seconds = Double($0.trimmingSpaces()), range.contains(seconds) else { return nil }
             return .milliseconds(Int64((seconds * 1000).rounded()))
         }
     }
 
     /// One of a fixed set of lower-case words.
-    public func choice<T>(_ name: String, default defaultValue: T, choices: [String: T]) throws(ConfigurationError) -> T {
-        try self.value(name, default: defaultValue, expected: "one of " + choices.keys.sorted().joined(separator: ", ")) {
+    public func choice<T>(_ name: String, default defaultValue: T, choices: [String: T]) throws(ConfigurationError) -> T
+    {
+        try self.value(name, default: defaultValue, expected: "one of " + choices.keys.sorted().joined(separator: ", "))
+        {
             choices[$0.trimmingSpaces().lowercased()]
         }
     }
@@ -77,7 +85,8 @@ extension String {
     /// Trims spaces and tabs without Foundation.
     package func trimmingSpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let start = self.firstIndex(where: { !isSpace($0) }), let end = self.lastIndex(where: { !isSpace($0) }) else {
+        guard let start = self.firstIndex(where: { !isSpace($0) }), let end = self.lastIndex(where: { !isSpace($0) })
+        else {
             return ""
         }
         return String(self[start...end])

@@ -57,10 +57,13 @@ public struct SwitchboardConfiguration: Sendable {
             return !host.isEmpty && host.allSatisfy { $0.isLetter || $0.isNumber || ".-:_".contains($0) } ? host : nil
         }
         self.port = try source.integer("PORT", default: defaults.port, in: 0...65_535)
-        self.publicURL = try source.value("PUBLIC_URL", default: nil, expected: "an absolute https://, wss://, http:// or ws:// URL") {
+        self.publicURL = try source.value(
+            "PUBLIC_URL", default: nil, expected: "an absolute https://, wss://, http:// or ws:// URL"
+        ) {
             PublicURL.normalise($0.trimmingSpaces())
         }
-        self.dataDirectory = try source.value("DATA_DIR", default: defaults.dataDirectory, expected: "a directory path") {
+        self.dataDirectory = try source.value("DATA_DIR", default: defaults.dataDirectory, expected: "a directory path")
+        {
             let path = $0.trimmingSpaces()
             return path.isEmpty || path.contains("\0") ? nil : path
         }
@@ -80,12 +83,18 @@ public struct SwitchboardConfiguration: Sendable {
             expected: "a comma-separated list of origins such as https://console.example.com"
         ) { Origin.isValid($0) }
         .map(Origin.normalise)
-        self.handshakeTimeout = try source.seconds("HANDSHAKE_TIMEOUT", default: defaults.handshakeTimeout, in: 0.1...300)
+        self.handshakeTimeout = try source.seconds(
+            "HANDSHAKE_TIMEOUT", default: defaults.handshakeTimeout, in: 0.1...300)
         self.httpIdleTimeout = try source.seconds("HTTP_IDLE_TIMEOUT", default: defaults.httpIdleTimeout, in: 1...3600)
-        self.webSocketMaxConnections = try source.integer("WS_MAX_CONNECTIONS", default: defaults.webSocketMaxConnections, in: 1...1_000_000)
-        self.webSocketPingInterval = try source.seconds("WS_PING_INTERVAL", default: defaults.webSocketPingInterval, in: 0.1...3600)
-        self.webSocketPongTimeout = try source.seconds("WS_PONG_TIMEOUT", default: defaults.webSocketPongTimeout, in: 0.1...600)
-        self.webSocketIdleTimeout = try source.seconds("WS_IDLE_TIMEOUT", default: defaults.webSocketIdleTimeout, in: 1...86_400)
-        self.webSocketCloseTimeout = try source.seconds("WS_CLOSE_TIMEOUT", default: defaults.webSocketCloseTimeout, in: 0.1...60)
+        self.webSocketMaxConnections = try source.integer(
+            "WS_MAX_CONNECTIONS", default: defaults.webSocketMaxConnections, in: 1...1_000_000)
+        self.webSocketPingInterval = try source.seconds(
+            "WS_PING_INTERVAL", default: defaults.webSocketPingInterval, in: 0.1...3600)
+        self.webSocketPongTimeout = try source.seconds(
+            "WS_PONG_TIMEOUT", default: defaults.webSocketPongTimeout, in: 0.1...600)
+        self.webSocketIdleTimeout = try source.seconds(
+            "WS_IDLE_TIMEOUT", default: defaults.webSocketIdleTimeout, in: 1...86_400)
+        self.webSocketCloseTimeout = try source.seconds(
+            "WS_CLOSE_TIMEOUT", default: defaults.webSocketCloseTimeout, in: 0.1...60)
     }
 }

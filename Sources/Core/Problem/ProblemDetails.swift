@@ -9,7 +9,9 @@ public struct ProblemDetails: Codable, Sendable, Hashable, Error {
     public var detail: String?
     public var instance: String?
 
-    public init(status: Int, title: String, detail: String? = nil, type: String = "about:blank", instance: String? = nil) {
+    public init(
+        status: Int, title: String, detail: String? = nil, type: String = "about:blank", instance: String? = nil
+    ) {
         self.type = type
         self.title = title
         self.status = status

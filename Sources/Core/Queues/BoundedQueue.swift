@@ -52,7 +52,10 @@ public struct BoundedQueue<Element> {
             return .appended
         }
         if isEssential {
-            guard self.entries.count < 2 * self.configuration.capacity else { return .overflow(element) }
+            guard self.entries.count < 2 * self.configuration.capacity else {
+                self.droppedCount += 1
+                return .overflow(element)
+            }
             if self.configuration.policy == .dropOldest, let evicted = self.evictOldestDroppable() {
                 self.push(Entry(element: element, isEssential: true))
                 return .appendedDroppingOldest(evicted)

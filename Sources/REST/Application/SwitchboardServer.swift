@@ -51,7 +51,8 @@ public struct SwitchboardServer: Sendable {
     /// - Parameter onServerRunning: called with the bound port once the server listens.
     public func makeServices(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
         let router = Router()
-        router.add(middleware: ProblemMiddleware())
+        let catalog = RouteCatalog()
+        router.add(middleware: ProblemMiddleware(catalog: catalog))
         router.add(middleware: MetricsMiddleware())
         SystemRoutes(
             checks: [
@@ -60,7 +61,7 @@ public struct SwitchboardServer: Sendable {
                 EventLoopCheck(group: self.eventLoopGroup),
             ],
             registry: self.metricsRegistry
-        ).add(to: router)
+        ).add(to: router, catalog: catalog)
 
         let application = Application(
             router: router,
@@ -88,7 +89,10 @@ public struct SwitchboardServer: Sendable {
 
 extension WebSocketEndpointConfiguration {
     /// Applies the server-wide WebSocket settings from the environment to an endpoint's defaults.
+    /// Browser-reachable endpoints take `ALLOWED_ORIGINS`; provider endpoints keep `.any`, since
+    /// providers send no `Origin`.
     mutating func apply(_ configuration: SwitchboardConfiguration) {
+        self.allowedOrigins = OriginPolicy(allowedOrigins: configuration.allowedOrigins)
         self.maxConnections = configuration.webSocketMaxConnections
         self.pingInterval = TimeAmount(configuration.webSocketPingInterval)
         self.pongTimeout = TimeAmount(configuration.webSocketPongTimeout)

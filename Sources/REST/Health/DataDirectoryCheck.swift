@@ -12,7 +12,8 @@ public struct DataDirectoryCheck: ReadinessCheck {
     }
 
     public func check() async -> ReadinessReport {
-        let probe = URL(fileURLWithPath: self.path).appendingPathComponent(".ready-\(UInt64.random(in: 0...UInt64.max))")
+        let probe = URL(fileURLWithPath: self.path).appendingPathComponent(
+            ".ready-\(UInt64.random(in: 0...UInt64.max))")
         do {
             try Data().write(to: probe)
             try FileManager.default.removeItem(at: probe)

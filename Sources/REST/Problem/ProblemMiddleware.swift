@@ -5,13 +5,33 @@ import Logging
 /// Turns every error a route throws into an RFC 9457 problem response, so no client ever sees
 /// Hummingbird's default error body or a bare 500 with internals in it.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    private let catalog: RouteCatalog
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public init(catalog: RouteCatalog) {
+        self.catalog = catalog
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch let problem as ProblemDetails {
             return problem.response(headers: [:])
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = self.catalog.allowedMethods(for: request.uri.path)
+            guard !allowed.isEmpty else {
+                return ProblemDetails(
+                    status: 404, title: "Not Found", detail: error.body ?? "no resource at \(request.uri.path)"
+                )
+                .response(headers: [:])
+            }
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            return ProblemDetails(
+                status: 405,
+                title: "Method Not Allowed",
+                detail: "\(request.method) is not allowed on \(request.uri.path); use \(allow)"
+            ).response(headers: [.allow: allow])
         } catch let error as HTTPError {
             var headers = error.headers
             headers[.contentLength] = nil
@@ -23,16 +43,14 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem.response(headers: headers)
         } catch {
             context.logger.error("Unhandled error", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
-            return ProblemDetails(status: 500, title: "Internal Server Error", detail: "the server failed to handle this request")
-                .response(headers: [:])
+            return ProblemDetails(
+                status: 500, title: "Internal Server Error", detail: "the server failed to handle this request"
+            )
+            .response(headers: [:])
         }
     }
 
     private static func defaultDetail(_ status: HTTPResponse.Status, request: Request) -> String {
-        switch status {
-        case .notFound: return "no resource at \(request.uri.path)"
-        case .methodNotAllowed: return "\(request.method) is not allowed on \(request.uri.path)"
-        default: return status.reasonPhrase
-        }
+        status.reasonPhrase
     }
 }

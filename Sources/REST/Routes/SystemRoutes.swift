@@ -16,10 +16,13 @@ public struct SystemRoutes: Sendable {
         self.registry = registry
     }
 
-    public func add<Context: RequestContext>(to router: Router<Context>) {
+    public func add<Context: RequestContext>(to router: Router<Context>, catalog: RouteCatalog) {
         router.get("/health") { _, _ in try self.health() }
         router.get("/ready") { _, _ in try await self.ready() }
         router.get("/metrics") { _, _ in self.metrics() }
+        for path in ["/health", "/ready", "/metrics"] {
+            catalog.register(.get, path)
+        }
     }
 
     struct Health: Encodable {
@@ -45,7 +48,8 @@ public struct SystemRoutes: Sendable {
     func health() throws -> Response {
         let uptime = ContinuousClock.now - self.startedAt
         let seconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
-        return try Self.json(Health(uptime_seconds: (seconds * 1000).rounded() / 1000), status: .ok, contentType: "application/json")
+        return try Self.json(
+            Health(uptime_seconds: (seconds * 1000).rounded() / 1000), status: .ok, contentType: "application/json")
     }
 
     func ready() async throws -> Response {
@@ -61,7 +65,8 @@ public struct SystemRoutes: Sendable {
         }
         let failing = reports.filter { !$0.value.ready }.keys.sorted()
         if failing.isEmpty {
-            return try Self.json(Readiness(status: "ready", checks: reports), status: .ok, contentType: "application/json")
+            return try Self.json(
+                Readiness(status: "ready", checks: reports), status: .ok, contentType: "application/json")
         }
         let body = Readiness(
             status: "not_ready",
@@ -85,10 +90,13 @@ public struct SystemRoutes: Sendable {
         )
     }
 
-    private static func json(_ value: some Encodable, status: HTTPResponse.Status, contentType: String) throws -> Response {
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status, contentType: String) throws
+        -> Response
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

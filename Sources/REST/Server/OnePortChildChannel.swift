@@ -43,7 +43,10 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
     private let webSocketServer: WebSocketServer
     private let configuration: Configuration
 
-    public init(responder: @escaping HTTPChannelHandler.Responder, webSocketServer: WebSocketServer, configuration: Configuration) {
+    public init(
+        responder: @escaping HTTPChannelHandler.Responder, webSocketServer: WebSocketServer,
+        configuration: Configuration
+    ) {
         self.webSocketServer = webSocketServer
         self.configuration = configuration
         self.responder = Self.guardingWebSocketPaths(responder, routes: webSocketServer.routes)
@@ -72,7 +75,8 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
                     }
                 }
             )
-            var pipelineConfiguration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgradeConfiguration)
+            var pipelineConfiguration = NIOUpgradableHTTPServerPipelineConfiguration(
+                upgradeConfiguration: upgradeConfiguration)
             pipelineConfiguration.enablePipelining = false  // NIOAsyncChannel serialises requests
             pipelineConfiguration.enableErrorHandling = false  // Hummingbird answers parse errors with 400
             pipelineConfiguration.enableResponseHeaderValidation = false  // HTTPTypes validates already
@@ -104,7 +108,9 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
-    private static func writeRefusal(_ rejection: HandshakeRejection, to asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>) async throws {
+    private static func writeRefusal(
+        _ rejection: HandshakeRejection, to asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+    ) async throws {
         try await asyncChannel.executeThenClose { _, outbound in
             let body = rejection.problem.jsonBytes()
             var fields: HTTPFields = [
@@ -165,7 +171,9 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with WebSocket upgrades to `webSocketServer`, on one port.
-    public static func onePort(webSocketServer: WebSocketServer, configuration: OnePortChildChannel.Configuration) -> HTTPServerBuilder {
+    public static func onePort(webSocketServer: WebSocketServer, configuration: OnePortChildChannel.Configuration)
+        -> HTTPServerBuilder
+    {
         .init { responder in
             OnePortChildChannel(responder: responder, webSocketServer: webSocketServer, configuration: configuration)
         }

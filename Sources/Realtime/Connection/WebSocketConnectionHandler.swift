@@ -130,9 +130,16 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
             self.close(.goingAway, reason: "server shutting down")
-        } else {
+        case ChannelEvent.inputClosed:
+            // The server bootstrap allows half-closure, so a peer that vanished (or shut its write side)
+            // shows up here rather than as channelInactive. Nothing more can arrive, not even a close
+            // frame: end the connection now instead of holding its slot until keepalive gives up.
+            self.closeInfo = self.closeInfo ?? WebSocketCloseInfo(code: nil, initiator: .transport)
+            context.close(promise: nil)
+        default:
             context.fireUserInboundEventTriggered(event)
         }
     }
@@ -213,7 +220,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
                 self.context?.close(promise: nil)
             }
         case .sendCloseAndDisconnect(let code, let reason, let peerInitiated):
-            self.closeInfo = self.closeInfo ?? WebSocketCloseInfo(code: code, initiator: peerInitiated ? .peer : .server)
+            self.closeInfo =
+                self.closeInfo ?? WebSocketCloseInfo(code: code, initiator: peerInitiated ? .peer : .server)
             self.outbound.removeAll()
             let frame = self.closeFrame(code, reason: reason, context: context)
             context.writeAndFlush(self.wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in
@@ -281,7 +289,9 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         context.flush()
     }
 
-    private func closeFrame(_ code: WebSocketCloseCode?, reason: String, context: ChannelHandlerContext) -> WebSocketFrame {
+    private func closeFrame(_ code: WebSocketCloseCode?, reason: String, context: ChannelHandlerContext)
+        -> WebSocketFrame
+    {
         var buffer = context.channel.allocator.buffer(capacity: 2 + min(reason.utf8.count, 123))
         if let code {
             buffer.writeInteger(code.rawValue)

@@ -1,4 +1,5 @@
 import Core
+
 /// `/v1/echo`: sends every message back as it came, text or binary. The RFC 6455 conformance suite
 /// and the smoke test run against it.
 public struct EchoEndpoint: WebSocketEndpoint {

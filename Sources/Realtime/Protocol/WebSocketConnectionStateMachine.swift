@@ -105,7 +105,8 @@ struct WebSocketConnectionStateMachine {
         guard wasOpen else { return .disconnect }
         switch error {
         case .invalidFrameLength:
-            return .sendCloseAndDisconnect(.messageTooBig, reason: "frame exceeds the message size limit", peerInitiated: false)
+            return .sendCloseAndDisconnect(
+                .messageTooBig, reason: "frame exceeds the message size limit", peerInitiated: false)
         case .fragmentedControlFrame, .multiByteControlFrameLength:
             return .sendCloseAndDisconnect(
                 .protocolError,
@@ -176,14 +177,16 @@ struct WebSocketConnectionStateMachine {
         var payload = payload
         guard payload.readableBytes > 0 else { return .sendCloseAndDisconnect(nil, reason: "", peerInitiated: true) }
         guard let raw = payload.readInteger(as: UInt16.self) else {
-            return .sendCloseAndDisconnect(.protocolError, reason: "close frame with a 1-byte payload", peerInitiated: false)
+            return .sendCloseAndDisconnect(
+                .protocolError, reason: "close frame with a 1-byte payload", peerInitiated: false)
         }
         let code = WebSocketCloseCode(rawValue: raw)
         guard code.isValidOnTheWire else {
             return .sendCloseAndDisconnect(.protocolError, reason: "invalid close code \(raw)", peerInitiated: false)
         }
         guard payload.withUnsafeReadableBytes({ UTF8Validator.isValid($0) }) else {
-            return .sendCloseAndDisconnect(.invalidPayload, reason: "close reason is not valid UTF-8", peerInitiated: false)
+            return .sendCloseAndDisconnect(
+                .invalidPayload, reason: "close reason is not valid UTF-8", peerInitiated: false)
         }
         return .sendCloseAndDisconnect(code, reason: "", peerInitiated: true)
     }

@@ -19,8 +19,10 @@ struct WebSocketRouteMetrics: Sendable {
         self.factory = factory
         let dimensions = [("route", route)]
         self.connections = Meter(label: "switchboard_ws_connections", dimensions: dimensions, factory: factory)
-        self.messagesReceived = Counter(label: "switchboard_ws_messages_received_total", dimensions: dimensions, factory: factory)
-        self.messagesSent = Counter(label: "switchboard_ws_messages_sent_total", dimensions: dimensions, factory: factory)
+        self.messagesReceived = Counter(
+            label: "switchboard_ws_messages_received_total", dimensions: dimensions, factory: factory)
+        self.messagesSent = Counter(
+            label: "switchboard_ws_messages_sent_total", dimensions: dimensions, factory: factory)
         self.inboundDropped = Counter(
             label: "switchboard_ws_queue_dropped_total",
             dimensions: dimensions + [("queue", "inbound")],
@@ -31,15 +33,19 @@ struct WebSocketRouteMetrics: Sendable {
             dimensions: dimensions + [("queue", "outbound")],
             factory: factory
         )
-        self.queueOverflowCloses = Counter(label: "switchboard_ws_queue_overflow_closes_total", dimensions: dimensions, factory: factory)
-        self.keepaliveTimeouts = Counter(label: "switchboard_ws_keepalive_timeouts_total", dimensions: dimensions, factory: factory)
+        self.queueOverflowCloses = Counter(
+            label: "switchboard_ws_queue_overflow_closes_total", dimensions: dimensions, factory: factory)
+        self.keepaliveTimeouts = Counter(
+            label: "switchboard_ws_keepalive_timeouts_total", dimensions: dimensions, factory: factory)
     }
 
     /// Counts a close by its code; codes are a small set, so the label stays bounded.
     func closed(code: WebSocketCloseCode?, initiator: String) {
         Counter(
             label: "switchboard_ws_closes_total",
-            dimensions: [("route", self.route), ("code", code.map { String($0.rawValue) } ?? "none"), ("initiator", initiator)],
+            dimensions: [
+                ("route", self.route), ("code", code.map { String($0.rawValue) } ?? "none"), ("initiator", initiator),
+            ],
             factory: self.factory
         ).increment()
     }
@@ -52,7 +58,8 @@ struct WebSocketUpgradeMetrics: Sendable {
 
     init(factory: any MetricsFactory) {
         self.factory = factory
-        self.accepted = Counter(label: "switchboard_ws_upgrades_total", dimensions: [("result", "accepted")], factory: factory)
+        self.accepted = Counter(
+            label: "switchboard_ws_upgrades_total", dimensions: [("result", "accepted")], factory: factory)
     }
 
     func rejected(_ rejection: HandshakeRejection) {

@@ -1,15 +1,10 @@
-/// The table of WebSocket endpoints by path. Templates are literal segments and `{name}`
-/// parameters: `/v1/echo`, `/v1/calls/{sid}/listen`.
+import Core
+
+/// The table of WebSocket endpoints by path template (`/v1/echo`, `/v1/calls/{sid}/listen`).
 public struct WebSocketRoutes: Sendable {
     struct Route: Sendable {
-        var template: String
-        var segments: [Segment]
+        var template: PathTemplate
         var endpoint: any WebSocketEndpoint
-    }
-
-    enum Segment: Sendable, Equatable {
-        case literal(Substring)
-        case parameter(String)
     }
 
     struct Match {
@@ -23,13 +18,7 @@ public struct WebSocketRoutes: Sendable {
 
     /// Adds an endpoint. Routes are tried in the order they were added.
     public mutating func add(_ template: String, _ endpoint: any WebSocketEndpoint) {
-        let segments = template.split(separator: "/").map { part -> Segment in
-            if part.hasPrefix("{") && part.hasSuffix("}") {
-                return .parameter(String(part.dropFirst().dropLast()))
-            }
-            return .literal(part)
-        }
-        self.routes.append(Route(template: template, segments: segments, endpoint: endpoint))
+        self.routes.append(Route(template: PathTemplate(template), endpoint: endpoint))
     }
 
     /// Whether some endpoint serves `path` (query string excluded).
@@ -38,19 +27,10 @@ public struct WebSocketRoutes: Sendable {
     }
 
     func match(_ path: String) -> Match? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        routeLoop: for route in self.routes where route.segments.count == parts.count {
-            var parameters: [String: String] = [:]
-            for (segment, part) in zip(route.segments, parts) {
-                switch segment {
-                case .literal(let literal):
-                    guard literal == part else { continue routeLoop }
-                case .parameter(let name):
-                    guard !part.isEmpty else { continue routeLoop }
-                    parameters[name] = String(part)
-                }
+        for route in self.routes {
+            if let parameters = route.template.match(path) {
+                return Match(route: route, parameters: parameters)
             }
-            return Match(route: route, parameters: parameters)
         }
         return nil
     }

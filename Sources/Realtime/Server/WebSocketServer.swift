@@ -1,5 +1,6 @@
-public import Logging
+import Core
 public import CoreMetrics
+public import Logging
 import Metrics
 public import NIOCore
 import NIOHTTP1
@@ -22,7 +23,8 @@ public final class WebSocketServer: Sendable {
         self.upgradeMetrics = WebSocketUpgradeMetrics(factory: metricsFactory)
         var metrics: [String: WebSocketRouteMetrics] = [:]
         for route in routes.routes {
-            metrics[route.template] = WebSocketRouteMetrics(route: route.template, factory: metricsFactory)
+            metrics[route.template.description] = WebSocketRouteMetrics(
+                route: route.template.description, factory: metricsFactory)
         }
         self.routeMetrics = metrics
     }
@@ -48,17 +50,18 @@ public final class WebSocketServer: Sendable {
         }
         let uri = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(uri[0])
-        guard let match = self.routes.match(path), let metrics = self.routeMetrics[match.route.template] else {
+        guard let match = self.routes.match(path), let metrics = self.routeMetrics[match.route.template.description]
+        else {
             return .reject(.notFound(path))
         }
         let configuration = match.route.endpoint.configuration
         let origin = head.headers.first(name: "origin")
         guard configuration.allowedOrigins.allows(origin) else {
-            return .reject(.forbidden("origin \(origin ?? "") is not allowed on \(match.route.template)"))
+            return .reject(.forbidden("origin \(origin ?? "") is not allowed on \(match.route.template.description)"))
         }
         let request = WebSocketUpgradeRequest(
             path: path,
-            route: match.route.template,
+            route: match.route.template.description,
             parameters: match.parameters,
             query: uri.count > 1 ? String(uri[1]) : nil,
             headers: head.headers,
@@ -67,17 +70,22 @@ public final class WebSocketServer: Sendable {
         if let rejection = match.route.endpoint.authorize(request) {
             return .reject(rejection)
         }
-        switch self.registry.reserve(route: match.route.template, limit: configuration.maxConnections, channel: channel) {
+        switch self.registry.reserve(
+            route: match.route.template.description, limit: configuration.maxConnections, channel: channel)
+        {
         case .reserved:
             break
         case .full:
-            return .reject(.unavailable("\(match.route.template) is at its connection limit", reason: "capacity"))
+            return .reject(
+                .unavailable("\(match.route.template.description) is at its connection limit", reason: "capacity"))
         case .draining:
             return .reject(.unavailable("the server is shutting down", reason: "draining"))
         }
         var headers = HTTPHeaders()
         headers.add(name: "Sec-WebSocket-Accept", value: WebSocketHandshake.acceptValue(forKey: key))
-        return .accept(AcceptedUpgrade(request: request, endpoint: match.route.endpoint, metrics: metrics), responseHeaders: headers)
+        return .accept(
+            AcceptedUpgrade(request: request, endpoint: match.route.endpoint, metrics: metrics),
+            responseHeaders: headers)
     }
 
     /// An upgrader for one new HTTP connection; `upgraded` produces the pipeline's result value.
@@ -108,7 +116,9 @@ public final class WebSocketServer: Sendable {
         }
         let remaining = self.registry.beginDraining()
         if !remaining.isEmpty {
-            self.logger.warning("Closing WebSocket connections that did not finish closing", metadata: ["ws.connections": "\(remaining.count)"])
+            self.logger.warning(
+                "Closing WebSocket connections that did not finish closing",
+                metadata: ["ws.connections": "\(remaining.count)"])
             for channel in remaining { channel.close(promise: nil) }
         }
     }

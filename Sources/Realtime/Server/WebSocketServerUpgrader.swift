@@ -23,7 +23,9 @@ public struct WebSocketServerUpgrader<UpgradeResult: Sendable>: NIOTypedHTTPServ
     private let outcome: NIOLoopBoundBox<Outcome>
     private let upgraded: @Sendable (any Channel) -> UpgradeResult
 
-    init(server: WebSocketServer, eventLoop: any EventLoop, upgraded: @escaping @Sendable (any Channel) -> UpgradeResult) {
+    init(
+        server: WebSocketServer, eventLoop: any EventLoop, upgraded: @escaping @Sendable (any Channel) -> UpgradeResult
+    ) {
         self.server = server
         self.outcome = NIOLoopBoundBox(.pending, eventLoop: eventLoop)
         self.upgraded = upgraded
@@ -46,7 +48,10 @@ public struct WebSocketServerUpgrader<UpgradeResult: Sendable>: NIOTypedHTTPServ
             self.server.upgradeMetrics.rejected(rejection)
             self.server.logger.debug(
                 "WebSocket upgrade refused",
-                metadata: ["ws.path": "\(upgradeRequest.uri)", "ws.status": "\(rejection.problem.status)", "ws.reason": "\(rejection.reason)"]
+                metadata: [
+                    "ws.path": "\(upgradeRequest.uri)", "ws.status": "\(rejection.problem.status)",
+                    "ws.reason": "\(rejection.reason)",
+                ]
             )
             return channel.eventLoop.makeFailedFuture(rejection)
         case .accept(let accepted, let headers):
