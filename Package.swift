@@ -108,7 +108,7 @@ let package = Package(
             path: "Tests/SwitchboardTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "SwitchboardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RealtimeTests",

@@ -6,13 +6,13 @@
 ///
 /// The buffer variants never allocate per sample; the `UnsafeBufferPointer` overloads never allocate at all
 /// and are the ones to use on the media hot path.
-public enum ALaw {
+public enum ALaw: G711Law {
     /// A-law codes have their even bits inverted on the wire so that idle channels still carry transitions.
     @usableFromInline static let evenBitMask: UInt8 = 0x55
 
     /// Every code's PCM value, built once from the reference expansion formula: a table load per sample is
     /// cheaper than the shifts, and there are only 256 codes.
-    @usableFromInline static let decodeTable: [Int16] = (0...255).map { expand(UInt8($0)) }
+    public static let decodeTable: [Int16] = (0...255).map { expand(UInt8($0)) }
 
     /// The reference `alaw_expand`, used only to build `decodeTable`.
     static func expand(_ byte: UInt8) -> Int16 {
@@ -53,59 +53,5 @@ public enum ALaw {
             code |= 0x80
         }
         return UInt8(truncatingIfNeeded: code) ^ evenBitMask
-    }
-
-    /// Expands one A-law code to 16-bit linear PCM.
-    @inlinable
-    public static func decode(_ byte: UInt8) -> Int16 {
-        decodeTable.withUnsafeBufferPointer { $0[Int(byte)] }
-    }
-
-    /// Appends the PCM expansion of `input` to `output`.
-    ///
-    /// Reuse `output` across calls (e.g. `removeAll(keepingCapacity: true)`) to avoid allocating at all.
-    @inlinable
-    public static func decode(_ input: some Collection<UInt8>, into output: inout [Int16]) {
-        G711Storage.append(
-            input,
-            to: &output,
-            filler: 0,
-            convertBuffer: { decode($0, into: $1) },
-            convertElement: decode
-        )
-    }
-
-    /// Appends the A-law compression of `input` to `output`.
-    ///
-    /// Reuse `output` across calls (e.g. `removeAll(keepingCapacity: true)`) to avoid allocating at all.
-    @inlinable
-    public static func encode(_ input: some Collection<Int16>, into output: inout [UInt8]) {
-        G711Storage.append(
-            input,
-            to: &output,
-            filler: 0,
-            convertBuffer: { encode($0, into: $1) },
-            convertElement: encode
-        )
-    }
-
-    /// Expands `input` into the first `input.count` elements of `output`, which must be at least that long.
-    @inlinable
-    public static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) {
-        precondition(output.count >= input.count, "ALaw.decode: output buffer is shorter than the input")
-        decodeTable.withUnsafeBufferPointer { table in
-            for index in input.indices {
-                output[index] = table[Int(input[index])]
-            }
-        }
-    }
-
-    /// Compresses `input` into the first `input.count` elements of `output`, which must be at least that long.
-    @inlinable
-    public static func encode(_ input: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) {
-        precondition(output.count >= input.count, "ALaw.encode: output buffer is shorter than the input")
-        for index in input.indices {
-            output[index] = encode(input[index])
-        }
     }
 }

@@ -7,7 +7,7 @@
 ///
 /// The buffer variants never allocate per sample; the `UnsafeBufferPointer` overloads never allocate at all
 /// and are the ones to use on the media hot path.
-public enum MuLaw {
+public enum MuLaw: G711Law {
     /// Added to the magnitude so that every segment boundary becomes a power of two, which lets the
     /// segment be read straight off the position of the highest set bit.
     @usableFromInline static let bias: Int32 = 0x84
@@ -17,7 +17,7 @@ public enum MuLaw {
 
     /// Every code's PCM value, built once from the reference expansion formula: a table load per sample is
     /// cheaper than the shifts, and there are only 256 codes.
-    @usableFromInline static let decodeTable: [Int16] = (0...255).map { expand(UInt8($0)) }
+    public static let decodeTable: [Int16] = (0...255).map { expand(UInt8($0)) }
 
     /// The reference `ulaw2linear`, used only to build `decodeTable`.
     static func expand(_ byte: UInt8) -> Int16 {
@@ -40,59 +40,5 @@ public enum MuLaw {
         let segment = Int32(24 - magnitude.leadingZeroBitCount)
         let mantissa = UInt8(truncatingIfNeeded: (magnitude >> (segment + 3)) & 0x0F)
         return ~(sign | UInt8(truncatingIfNeeded: segment << 4) | mantissa)
-    }
-
-    /// Expands one mu-law code to 16-bit linear PCM.
-    @inlinable
-    public static func decode(_ byte: UInt8) -> Int16 {
-        decodeTable.withUnsafeBufferPointer { $0[Int(byte)] }
-    }
-
-    /// Appends the PCM expansion of `input` to `output`.
-    ///
-    /// Reuse `output` across calls (e.g. `removeAll(keepingCapacity: true)`) to avoid allocating at all.
-    @inlinable
-    public static func decode(_ input: some Collection<UInt8>, into output: inout [Int16]) {
-        G711Storage.append(
-            input,
-            to: &output,
-            filler: 0,
-            convertBuffer: { decode($0, into: $1) },
-            convertElement: decode
-        )
-    }
-
-    /// Appends the mu-law compression of `input` to `output`.
-    ///
-    /// Reuse `output` across calls (e.g. `removeAll(keepingCapacity: true)`) to avoid allocating at all.
-    @inlinable
-    public static func encode(_ input: some Collection<Int16>, into output: inout [UInt8]) {
-        G711Storage.append(
-            input,
-            to: &output,
-            filler: 0,
-            convertBuffer: { encode($0, into: $1) },
-            convertElement: encode
-        )
-    }
-
-    /// Expands `input` into the first `input.count` elements of `output`, which must be at least that long.
-    @inlinable
-    public static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) {
-        precondition(output.count >= input.count, "MuLaw.decode: output buffer is shorter than the input")
-        decodeTable.withUnsafeBufferPointer { table in
-            for index in input.indices {
-                output[index] = table[Int(input[index])]
-            }
-        }
-    }
-
-    /// Compresses `input` into the first `input.count` elements of `output`, which must be at least that long.
-    @inlinable
-    public static func encode(_ input: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) {
-        precondition(output.count >= input.count, "MuLaw.encode: output buffer is shorter than the input")
-        for index in input.indices {
-            output[index] = encode(input[index])
-        }
     }
 }

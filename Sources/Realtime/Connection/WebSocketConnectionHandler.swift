@@ -107,10 +107,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     func channelReadComplete(context: ChannelHandlerContext) {
         self.isReading = false
         if self.needsFlush {
-            self.needsFlush = false
-            context.flush()
+            self.flushNow(context: context)
+        } else {
+            self.reportCounts()
         }
-        self.reportCounts()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -214,7 +214,9 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
             self.closeInfo = self.closeInfo ?? WebSocketCloseInfo(code: code, initiator: .server)
             self.outbound.removeAll()
             self.writeFrame(self.closeFrame(code, reason: reason, context: context), context: context)
-            self.flushNow(context: context)
+            if self.needsFlush {
+                self.flushNow(context: context)
+            }
             self.keepaliveTimer?.cancel()
             self.closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.configuration.closeTimeout) {
                 self.context?.close(promise: nil)
@@ -280,13 +282,16 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         if self.isReading {
             self.needsFlush = true
         } else {
-            context.flush()
+            self.flushNow(context: context)
         }
     }
 
+    /// Every flush is also when counters are reported, so a push-only connection (no reads, hence
+    /// no read-complete) still shows its messages in the metrics.
     private func flushNow(context: ChannelHandlerContext) {
         self.needsFlush = false
         context.flush()
+        self.reportCounts()
     }
 
     private func closeFrame(_ code: WebSocketCloseCode?, reason: String, context: ChannelHandlerContext)
@@ -311,8 +316,9 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
 
     private func scheduleKeepalive() {
         guard let context else { return }
-        let deadline = self.keepalive.nextDeadline
-        guard deadline != .distantFuture else { return }
+        guard self.keepalive.nextDeadline != .distantFuture else { return }
+        // Never at or before now: a deadline that did not move would otherwise re-fire in a loop.
+        let deadline = max(self.keepalive.nextDeadline, context.eventLoop.now + .milliseconds(1))
         self.keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.keepaliveFired()
         }

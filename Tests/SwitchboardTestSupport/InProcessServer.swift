@@ -1,0 +1,72 @@
+public import Core
+import Foundation
+import Logging
+import Prometheus
+public import REST
+import ServiceLifecycle
+
+/// A Switchboard server running inside the test process on 127.0.0.1 and a free port.
+public struct RunningServer: Sendable {
+    public let port: Int
+    public let server: SwitchboardServer
+    /// Triggers the same graceful shutdown SIGTERM would.
+    public let shutDown: @Sendable () async -> Void
+
+    /// The Prometheus text of `/metrics`, read without HTTP.
+    public func metricsText() -> String {
+        self.server.metricsRegistry.emitToString()
+    }
+}
+
+/// Starts a server with test-friendly defaults (port 0, a fresh data directory, a 1 s close
+/// timeout so drains do not dominate test time), runs `body`, then shuts the server down
+/// gracefully and waits for it to stop.
+public func withSwitchboardServer<T: Sendable>(
+    configure: (inout SwitchboardConfiguration) -> Void = { _ in },
+    _ body: @Sendable (RunningServer) async throws -> T
+) async throws -> T {
+    var configuration = SwitchboardConfiguration()
+    configuration.port = 0
+    configuration.dataDirectory = NSTemporaryDirectory() + "switchboard-test-\(UUID().uuidString)"
+    configuration.webSocketCloseTimeout = .seconds(1)
+    configuration.drainTimeout = .seconds(5)
+    configure(&configuration)
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+
+    var logger = Logger(label: "switchboard-test")
+    logger.logLevel =
+        ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+    let server = SwitchboardServer(
+        configuration: configuration, logger: logger, metricsRegistry: PrometheusCollectorRegistry())
+    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let services = server.makeServices { port in portContinuation.yield(port) }
+    let group = ServiceGroup(configuration: .init(services: services, logger: logger))
+
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask {
+            defer { portContinuation.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await tasks.waitForAll()
+            throw TestServerError.didNotStart
+        }
+        let running = RunningServer(port: port, server: server, shutDown: { await group.triggerGracefulShutdown() })
+        do {
+            let result = try await body(running)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+    }
+}
+
+public enum TestServerError: Error {
+    case didNotStart
+}
