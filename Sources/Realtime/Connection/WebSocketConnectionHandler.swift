@@ -172,7 +172,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         }
         if self.configuration.pausesReadingWhileOutboundQueued && !self.isReadingPausedForBackpressure {
             self.isReadingPausedForBackpressure = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
         }
         return true
     }
@@ -263,7 +263,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         }
         if self.outbound.isEmpty && self.isReadingPausedForBackpressure {
             self.isReadingPausedForBackpressure = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
         }
     }
 
