@@ -123,7 +123,6 @@ let package = Package(
             name: "RESTTests",
             dependencies: [
                 "Core", "Realtime", "REST", "SwitchboardTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
