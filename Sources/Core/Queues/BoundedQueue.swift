@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A FIFO queue that never holds more than its capacity, with counters of what it had to drop.
 ///
@@ -7,6 +7,9 @@ import NIOCore
 /// (a media `mark` or `clear`): they are never dropped. They still count against the capacity, and
 /// to keep memory bounded even then, essential elements alone may fill the queue to twice its
 /// capacity before an append reports ``AppendResult/overflow``.
+///
+/// Everything is `@inlinable`: the queue sits on the per-frame path of other modules, and an
+/// unspecialised generic call per append measured ~0.7 µs against a few ns specialised.
 public struct BoundedQueue<Element> {
     /// What an append did.
     public enum AppendResult {
@@ -21,31 +24,53 @@ public struct BoundedQueue<Element> {
         case overflow(Element)
     }
 
-    private struct Entry {
+    @usableFromInline
+    struct Entry {
+        @usableFromInline
         var element: Element
+        @usableFromInline
         var isEssential: Bool
+
+        @inlinable
+        init(element: Element, isEssential: Bool) {
+            self.element = element
+            self.isEssential = isEssential
+        }
     }
 
     public let configuration: BoundedQueueConfiguration
-    private var entries: CircularBuffer<Entry>
-    private var essentialCount = 0
+    @usableFromInline
+    var entries: CircularBuffer<Entry>
+    @usableFromInline
+    var essentialCount = 0
 
     /// Elements evicted or refused since the queue was created.
-    public private(set) var droppedCount = 0
+    @inlinable
+    public var droppedCount: Int { self.dropped }
     /// The most elements the queue has held at once.
-    public private(set) var highWaterMark = 0
+    @inlinable
+    public var highWaterMark: Int { self.mostHeld }
 
+    @usableFromInline
+    var dropped = 0
+    @usableFromInline
+    var mostHeld = 0
+
+    @inlinable
     public init(_ configuration: BoundedQueueConfiguration) {
         self.configuration = configuration
         // Small on purpose: most connections never queue more than a frame or two.
         self.entries = CircularBuffer(initialCapacity: 4)
     }
 
+    @inlinable
     public var count: Int { self.entries.count }
+    @inlinable
     public var isEmpty: Bool { self.entries.isEmpty }
 
     /// Appends `element`, applying the overflow policy when the queue is full.
     /// - Parameter isEssential: an essential element is never dropped, neither now nor later.
+    @inlinable
     public mutating func append(_ element: Element, isEssential: Bool = false) -> AppendResult {
         if self.entries.count < self.configuration.capacity {
             self.push(Entry(element: element, isEssential: isEssential))
@@ -53,7 +78,7 @@ public struct BoundedQueue<Element> {
         }
         if isEssential {
             guard self.entries.count < 2 * self.configuration.capacity else {
-                self.droppedCount += 1
+                self.dropped += 1
                 return .overflow(element)
             }
             if self.configuration.policy == .dropOldest, let evicted = self.evictOldestDroppable() {
@@ -70,18 +95,19 @@ public struct BoundedQueue<Element> {
                 self.push(Entry(element: element, isEssential: false))
                 return .appendedDroppingOldest(evicted)
             }
-            self.droppedCount += 1
+            self.dropped += 1
             return .droppedNewest(element)
         case .dropNewest:
-            self.droppedCount += 1
+            self.dropped += 1
             return .droppedNewest(element)
         case .close:
-            self.droppedCount += 1
+            self.dropped += 1
             return .overflow(element)
         }
     }
 
     /// Removes and returns the oldest element.
+    @inlinable
     public mutating func popFirst() -> Element? {
         guard let entry = self.entries.popFirst() else { return nil }
         if entry.isEssential { self.essentialCount -= 1 }
@@ -89,26 +115,34 @@ public struct BoundedQueue<Element> {
     }
 
     /// Removes every element.
+    @inlinable
     public mutating func removeAll() {
         self.entries.removeAll(keepingCapacity: false)
         self.essentialCount = 0
     }
 
-    private mutating func push(_ entry: Entry) {
+    @inlinable
+    mutating func push(_ entry: Entry) {
         if entry.isEssential { self.essentialCount += 1 }
         self.entries.append(entry)
-        self.highWaterMark = max(self.highWaterMark, self.entries.count)
+        self.mostHeld = max(self.mostHeld, self.entries.count)
     }
 
-    private mutating func evictOldestDroppable() -> Element? {
+    @inlinable
+    mutating func evictOldestDroppable() -> Element? {
         guard self.essentialCount < self.entries.count else { return nil }
-        // The head is droppable in the common case, so this is O(1) unless marks pile up at the front.
+        // The head is droppable in the common case: pop it in O(1). `remove(at:)` shifts the
+        // elements after the index, so it is kept for the rare case of essentials at the front.
+        if !self.entries[self.entries.startIndex].isEssential {
+            self.dropped += 1
+            return self.entries.removeFirst().element
+        }
         var index = self.entries.startIndex
         while self.entries[index].isEssential {
             index = self.entries.index(after: index)
         }
         let evicted = self.entries.remove(at: index)
-        self.droppedCount += 1
+        self.dropped += 1
         return evicted.element
     }
 }
