@@ -133,7 +133,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardTests",
-            dependencies: ["Core", "switchboard", "SwitchboardTestSupport"],
+            dependencies: [
+                "Core", "switchboard", "SwitchboardTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -196,55 +196,6 @@ struct ALawTests {
         #expect(decreases == 0)
     }
 
-    @Test("Collection buffer variants append exactly the scalar results")
-    func collectionVariantsMatchScalar() {
-        // A permutation of all codes (167 is odd), so every table entry is exercised in a non-trivial order.
-        let bytes = (0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 167) }
-        var pcm: [Int16] = [42]
-        ALaw.decode(bytes, into: &pcm)
-        #expect(pcm == [42] + bytes.map(ALaw.decode))
-
-        // A non-contiguous collection takes the generic path.
-        var fromLazy: [Int16] = []
-        ALaw.decode((0...255).lazy.map { UInt8($0) }, into: &fromLazy)
-        #expect(fromLazy == Self.referenceDecode)
-
-        // A slice is contiguous but does not start at index 0.
-        var fromSlice: [Int16] = []
-        ALaw.decode(bytes[100..<300], into: &fromSlice)
-        #expect(fromSlice == bytes[100..<300].map(ALaw.decode))
-
-        var codes: [UInt8] = [7]
-        ALaw.encode(Self.stridedInputs, into: &codes)
-        #expect(codes == [7] + Self.referenceEncodeStrided)
-
-        var codesFromLazy: [UInt8] = []
-        ALaw.encode(Self.stridedInputs.lazy.map { $0 }, into: &codesFromLazy)
-        #expect(codesFromLazy == Self.referenceEncodeStrided)
-
-        var empty: [Int16] = []
-        ALaw.decode([UInt8](), into: &empty)
-        #expect(empty.isEmpty)
-    }
-
-    @Test("Unsafe buffer variants write exactly the scalar results")
-    func unsafeVariantsMatchScalar() {
-        let bytes = (0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 167) }
-        // One spare element checks that nothing past input.count is written.
-        var pcm = [Int16](repeating: 0x5A5A, count: bytes.count + 1)
-        bytes.withUnsafeBufferPointer { input in
-            pcm.withUnsafeMutableBufferPointer { ALaw.decode(input, into: $0) }
-        }
-        #expect(pcm == bytes.map(ALaw.decode) + [0x5A5A])
-
-        let samples = Array(Int16.min...Int16.max)
-        var codes = [UInt8](repeating: 0xA5, count: samples.count + 1)
-        samples.withUnsafeBufferPointer { input in
-            codes.withUnsafeMutableBufferPointer { ALaw.encode(input, into: $0) }
-        }
-        #expect(codes == samples.map(ALaw.encode) + [0xA5])
-    }
-
     @Test("The unsafe variants reject an output shorter than the input")
     func unsafeVariantRejectsShortOutput() async {
         await #expect(processExitsWith: .failure) {

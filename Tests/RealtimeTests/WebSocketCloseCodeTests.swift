@@ -46,3 +46,24 @@ struct WebSocketCloseCodeTests {
         }
     }
 }
+
+@Suite("Close code metric label")
+struct CloseCodeMetricLabelTests {
+    @Test("Every possible code maps to one of a small fixed set of labels")
+    func labelsAreBounded() {
+        let labels = Set((0...UInt16.max).map { WebSocketRouteMetrics.label(WebSocketCloseCode(rawValue: $0)) })
+        #expect(labels.count <= 16 + 1 + 3)
+        #expect(WebSocketRouteMetrics.label(nil) == "none")
+    }
+
+    @Test(
+        "Protocol codes and Switchboard's own keep their number, peer application codes are bucketed",
+        arguments: [
+            (1000, "1000"), (1001, "1001"), (1009, "1009"), (4008, "4008"), (3000, "3xxx"), (3999, "3xxx"),
+            (4000, "4xxx"), (4999, "4xxx"), (2000, "other"), (0, "other"),
+        ] as [(UInt16, String)]
+    )
+    func label(code: UInt16, expected: String) {
+        #expect(WebSocketRouteMetrics.label(WebSocketCloseCode(rawValue: code)) == expected)
+    }
+}

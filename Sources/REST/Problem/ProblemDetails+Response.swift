@@ -1,6 +1,7 @@
 public import Core
-import Foundation
+public import HTTPTypes
 public import Hummingbird
+public import NIOCore
 
 extension ProblemDetails: ResponseGenerator {
     /// The problem as an `application/problem+json` response with its status.
@@ -8,18 +9,20 @@ extension ProblemDetails: ResponseGenerator {
         self.response(headers: [:])
     }
 
-    /// The problem as a response, with extra headers (`Retry-After`, `Allow`, ...).
+    /// The problem as a Hummingbird response, with extra headers (`Retry-After`, `Allow`, ...).
     public func response(headers: HTTPFields) -> Response {
-        var fields = headers
-        fields[.contentType] = ProblemDetails.mediaType
-        let body = ByteBuffer(bytes: self.jsonBytes())
-        return Response(status: HTTPResponse.Status(code: self.status), headers: fields, body: .init(byteBuffer: body))
+        let (head, body) = self.httpResponse(headers: headers)
+        return Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: body))
     }
 
-    /// The JSON body. Encoding a struct of strings and an integer cannot fail.
-    public func jsonBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data())
+    /// Head and body of the problem response: the one place every problem answer is built, whether
+    /// it goes out through the router or straight onto a refused upgrade's channel.
+    public func httpResponse(headers: HTTPFields) -> (head: HTTPResponse, body: ByteBuffer) {
+        // Encoding a struct of strings and an integer cannot fail.
+        let body = (try? JSONBody.encode(self)) ?? ByteBuffer()
+        var fields = headers
+        fields[.contentType] = ProblemDetails.mediaType
+        fields[.contentLength] = String(body.readableBytes)
+        return (HTTPResponse(status: .init(code: self.status), headerFields: fields), body)
     }
 }

@@ -1,5 +1,4 @@
 public import Core
-import Foundation
 public import Hummingbird
 import NIOCore
 public import Prometheus
@@ -93,10 +92,7 @@ public struct SystemRoutes: Sendable {
     private static func json(_ value: some Encodable, status: HTTPResponse.Status, contentType: String) throws
         -> Response
     {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return Response(
-            status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: status, headers: [.contentType: contentType], body: .init(byteBuffer: try JSONBody.encode(value)))
     }
 }

@@ -29,11 +29,12 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
 
     public struct Configuration: Sendable {
         /// A connection that has not completed its first request head by then is closed.
-        public var handshakeTimeout: TimeAmount = .seconds(10)
+        public var handshakeTimeout: TimeAmount
         /// An idle keep-alive HTTP connection is closed after this.
-        public var idleTimeout: TimeAmount = .seconds(60)
+        public var idleTimeout: TimeAmount
 
-        public init(handshakeTimeout: TimeAmount = .seconds(10), idleTimeout: TimeAmount = .seconds(60)) {
+        /// No defaults here: the values come from ``SwitchboardConfiguration``, which owns them.
+        public init(handshakeTimeout: TimeAmount, idleTimeout: TimeAmount) {
             self.handshakeTimeout = handshakeTimeout
             self.idleTimeout = idleTimeout
         }
@@ -111,20 +112,15 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
     private static func writeRefusal(
         _ rejection: HandshakeRejection, to asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
     ) async throws {
-        try await asyncChannel.executeThenClose { _, outbound in
-            let body = rejection.problem.jsonBytes()
-            var fields: HTTPFields = [
-                .contentType: ProblemDetails.mediaType,
-                .contentLength: String(body.count),
-                .connection: "close",
-            ]
-            for header in rejection.headers {
-                if let name = HTTPField.Name(header.name) {
-                    fields.append(HTTPField(name: name, value: header.value))
-                }
+        var headers: HTTPFields = [.connection: "close"]
+        for header in rejection.headers {
+            if let name = HTTPField.Name(header.name) {
+                headers.append(HTTPField(name: name, value: header.value))
             }
-            let head = HTTPResponse(status: .init(code: rejection.problem.status), headerFields: fields)
-            try await outbound.write(contentsOf: [.head(head), .body(ByteBuffer(bytes: body)), .end(nil)])
+        }
+        let (head, body) = rejection.problem.httpResponse(headers: headers)
+        try await asyncChannel.executeThenClose { _, outbound in
+            try await outbound.write(contentsOf: [.head(head), .body(body), .end(nil)])
         }
     }
 
@@ -154,16 +150,9 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
                 title: "Upgrade Required",
                 detail: "\(request.uri.path) is a WebSocket endpoint: send a GET with Upgrade: websocket"
             )
-            let body = problem.jsonBytes()
-            let response = HTTPResponse(
-                status: .init(code: 426),
-                headerFields: [
-                    .contentType: ProblemDetails.mediaType, .contentLength: String(body.count), .upgrade: "websocket",
-                    .connection: "Upgrade",
-                ]
-            )
-            var bodyWriter = try await responseWriter.writeHead(response)
-            try await bodyWriter.write(ByteBuffer(bytes: body))
+            let (head, body) = problem.httpResponse(headers: [.upgrade: "websocket", .connection: "Upgrade"])
+            var bodyWriter = try await responseWriter.writeHead(head)
+            try await bodyWriter.write(body)
             try await bodyWriter.finish(nil)
         }
     }

@@ -159,17 +159,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
                 return true
             }
         }
-        switch self.outbound.append(message, isEssential: isEssential) {
-        case .appended:
-            break
-        case .appendedDroppingOldest, .droppedNewest:
-            self.metrics.outboundDropped.increment()
-        case .overflow:
-            self.metrics.outboundDropped.increment()
-            self.metrics.queueOverflowCloses.increment()
-            self.close(self.configuration.overflowCloseCode, reason: "send queue overflow")
-            return false
-        }
+        let result = self.outbound.append(message, isEssential: isEssential)
+        guard self.accepted(result, dropCounter: self.metrics.outboundDropped, queue: "send") else { return false }
         if self.configuration.pausesReadingWhileOutboundQueued && !self.isReadingPausedForBackpressure {
             self.isReadingPausedForBackpressure = true
             try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
@@ -239,15 +230,27 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
             self.session?.received(message, on: WebSocketConnection(handler: self))
             return
         }
-        switch self.inbound.append(message) {
+        _ = self.accepted(self.inbound.append(message), dropCounter: self.metrics.inboundDropped, queue: "receive")
+    }
+
+    /// Counts what a queue append dropped and applies the `close` policy; the one place both queues'
+    /// overflow rules live. Returns `false` when the append overflowed and the connection is closing.
+    private func accepted(
+        _ result: BoundedQueue<WebSocketMessage>.AppendResult,
+        dropCounter: Counter,
+        queue: String
+    ) -> Bool {
+        switch result {
         case .appended:
-            break
+            return true
         case .appendedDroppingOldest, .droppedNewest:
-            self.metrics.inboundDropped.increment()
+            dropCounter.increment()
+            return true
         case .overflow:
-            self.metrics.inboundDropped.increment()
+            dropCounter.increment()
             self.metrics.queueOverflowCloses.increment()
-            self.close(self.configuration.overflowCloseCode, reason: "receive queue overflow")
+            self.close(self.configuration.overflowCloseCode, reason: "\(queue) queue overflow")
+            return false
         }
     }
 
@@ -303,7 +306,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
             // A control frame carries at most 125 bytes: cut the reason on a character boundary.
             var reasonBytes = 0
             for scalar in reason.unicodeScalars {
-                let length = String(scalar).utf8.count
+                let length = scalar.utf8.count
                 guard reasonBytes + length <= 123 else { break }
                 reasonBytes += length
             }

@@ -39,15 +39,25 @@ struct WebSocketRouteMetrics: Sendable {
             label: "switchboard_ws_keepalive_timeouts_total", dimensions: dimensions, factory: factory)
     }
 
-    /// Counts a close by its code; codes are a small set, so the label stays bounded.
+    /// Counts a close by its code. A peer may send any of the 2,000 application codes, so those
+    /// are counted by range (`3xxx`, `4xxx`) except the ones Switchboard itself sends; the label
+    /// set stays bounded whatever peers do.
     func closed(code: WebSocketCloseCode?, initiator: String) {
         Counter(
             label: "switchboard_ws_closes_total",
-            dimensions: [
-                ("route", self.route), ("code", code.map { String($0.rawValue) } ?? "none"), ("initiator", initiator),
-            ],
+            dimensions: [("route", self.route), ("code", Self.label(code)), ("initiator", initiator)],
             factory: self.factory
         ).increment()
+    }
+
+    static func label(_ code: WebSocketCloseCode?) -> String {
+        guard let code else { return "none" }
+        switch code.rawValue {
+        case 1000...1015, WebSocketCloseCode.slowConsumer.rawValue: return String(code.rawValue)
+        case 3000...3999: return "3xxx"
+        case 4000...4999: return "4xxx"
+        default: return "other"
+        }
     }
 }
 

@@ -50,18 +50,17 @@ public final class WebSocketServer: Sendable {
         }
         let uri = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(uri[0])
-        guard let match = self.routes.match(path), let metrics = self.routeMetrics[match.route.template.description]
-        else {
-            return .reject(.notFound(path))
-        }
+        guard let match = self.routes.match(path) else { return .reject(.notFound(path)) }
+        let route = match.route.template.description
+        guard let metrics = self.routeMetrics[route] else { return .reject(.notFound(path)) }
         let configuration = match.route.endpoint.configuration
         let origin = head.headers.first(name: "origin")
         guard configuration.allowedOrigins.allows(origin) else {
-            return .reject(.forbidden("origin \(origin ?? "") is not allowed on \(match.route.template.description)"))
+            return .reject(.forbidden("origin \(origin ?? "") is not allowed on \(route)"))
         }
         let request = WebSocketUpgradeRequest(
             path: path,
-            route: match.route.template.description,
+            route: route,
             parameters: match.parameters,
             query: uri.count > 1 ? String(uri[1]) : nil,
             headers: head.headers,
@@ -70,14 +69,11 @@ public final class WebSocketServer: Sendable {
         if let rejection = match.route.endpoint.authorize(request) {
             return .reject(rejection)
         }
-        switch self.registry.reserve(
-            route: match.route.template.description, limit: configuration.maxConnections, channel: channel)
-        {
+        switch self.registry.reserve(route: route, limit: configuration.maxConnections, channel: channel) {
         case .reserved:
             break
         case .full:
-            return .reject(
-                .unavailable("\(match.route.template.description) is at its connection limit", reason: "capacity"))
+            return .reject(.unavailable("\(route) is at its connection limit", reason: "capacity"))
         case .draining:
             return .reject(.unavailable("the server is shutting down", reason: "draining"))
         }

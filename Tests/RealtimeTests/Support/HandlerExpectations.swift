@@ -26,7 +26,7 @@ func expectClosedOnce(
     try harness.finish()
     let expected = WebSocketCloseInfo(code: code.map { WebSocketCloseCode(rawValue: $0) }, initiator: initiator)
     #expect(closes() == [expected], sourceLocation: sourceLocation)
-    let codeLabel = code.map(String.init) ?? "none"
+    let codeLabel = WebSocketRouteMetrics.label(expected.code)
     #expect(
         harness.metric("switchboard_ws_closes_total", [("code", codeLabel), ("initiator", initiator.rawValue)]) == 1,
         sourceLocation: sourceLocation
