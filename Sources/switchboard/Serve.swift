@@ -29,7 +29,7 @@ struct Serve: AsyncParsableCommand {
 
         LoggingSystem.bootstrapSwitchboard(format: configuration.logFormat, level: configuration.logLevel)
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(SwitchboardServer.makeMetricsFactory(registry: registry))
         let logger = Logger(label: "switchboard")
 
         let server = SwitchboardServer(configuration: configuration, logger: logger, metricsRegistry: registry)

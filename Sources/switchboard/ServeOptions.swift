@@ -29,6 +29,21 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the peer's close frame (WS_CLOSE_TIMEOUT, default 5).") var wsCloseTimeout:
         String?
 
+    @Option(help: "Auth token; media upgrades then need a valid X-Twilio-Signature (TWILIO_AUTH_TOKEN).")
+    var twilioAuthToken: String?
+    @Option(help: "Directory for call recordings (RECORDINGS_DIR, default DATA_DIR/recordings).") var recordingsDir:
+        String?
+    @Option(help: "Directory of WAV prompts for the playback app (PROMPTS_DIR, default DATA_DIR/prompts).")
+    var promptsDir: String?
+    @Option(help: "echo, monitor or playback: the app for streams that name none (MEDIA_DEFAULT_APP, default echo).")
+    var mediaDefaultApp: String?
+    @Option(help: "Inbound frames held per stream while its app is busy (MEDIA_RECEIVE_QUEUE, default 500).")
+    var mediaReceiveQueue: String?
+    @Option(help: "Outbound frames held per stream while the socket is busy (MEDIA_SEND_QUEUE, default 600).")
+    var mediaSendQueue: String?
+    @Option(help: "Seconds a media stream has to send its start event (MEDIA_START_TIMEOUT, default 5).")
+    var mediaStartTimeout: String?
+
     /// The flags that were given, keyed by their environment variable.
     var flags: [String: String] {
         let pairs: [(String, String?)] = [
@@ -38,6 +53,10 @@ struct ServeOptions: ParsableArguments {
             ("HTTP_IDLE_TIMEOUT", self.httpIdleTimeout), ("WS_MAX_CONNECTIONS", self.wsMaxConnections),
             ("WS_PING_INTERVAL", self.wsPingInterval), ("WS_PONG_TIMEOUT", self.wsPongTimeout),
             ("WS_IDLE_TIMEOUT", self.wsIdleTimeout), ("WS_CLOSE_TIMEOUT", self.wsCloseTimeout),
+            ("TWILIO_AUTH_TOKEN", self.twilioAuthToken), ("RECORDINGS_DIR", self.recordingsDir),
+            ("PROMPTS_DIR", self.promptsDir), ("MEDIA_DEFAULT_APP", self.mediaDefaultApp),
+            ("MEDIA_RECEIVE_QUEUE", self.mediaReceiveQueue), ("MEDIA_SEND_QUEUE", self.mediaSendQueue),
+            ("MEDIA_START_TIMEOUT", self.mediaStartTimeout),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { name, value in value.map { (name, $0) } })
     }

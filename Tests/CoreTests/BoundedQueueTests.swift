@@ -330,3 +330,86 @@ struct BoundedQueueModelTests {
         }
     }
 }
+
+@Suite("BoundedQueue.removeDroppable")
+struct BoundedQueueRemoveDroppableTests {
+    @Test(arguments: [OverflowPolicy.dropOldest, .dropNewest, .close])
+    func keepsEssentialElementsInOrder(policy: OverflowPolicy) {
+        var queue = BoundedQueue(capacity: 10, policy: policy)
+        for (value, essential) in [(1, false), (2, true), (3, false), (4, true), (5, false), (6, true)] {
+            #expect(queue.add(value, essential: essential) == .appended)
+        }
+        #expect(queue.removeDroppable() == 3)
+        #expect(queue.contents == [2, 4, 6])
+        #expect(queue.count == 3)
+        #expect(queue.droppedCount == 0)
+        #expect(queue.highWaterMark == 6)
+        // A second call finds nothing more to remove.
+        #expect(queue.removeDroppable() == 0)
+        #expect(queue.contents == [2, 4, 6])
+    }
+
+    @Test func emptyQueue() {
+        var queue = BoundedQueue(capacity: 3, policy: .dropOldest)
+        #expect(queue.removeDroppable() == 0)
+        #expect(queue.isEmpty)
+        #expect(queue.droppedCount == 0)
+    }
+
+    @Test func onlyDroppableElements() {
+        var queue = BoundedQueue(capacity: 3, policy: .dropOldest)
+        for value in 1...3 { _ = queue.add(value) }
+        #expect(queue.removeDroppable() == 3)
+        #expect(queue.isEmpty)
+        #expect(queue.popFirst() == nil)
+        #expect(queue.droppedCount == 0)
+    }
+
+    @Test func onlyEssentialElementsEvenPastCapacity() {
+        var queue = BoundedQueue(capacity: 2, policy: .dropNewest)
+        for value in 1...4 { #expect(queue.add(value, essential: true) == .appended) }
+        #expect(queue.removeDroppable() == 0)
+        #expect(queue.contents == [1, 2, 3, 4])
+    }
+
+    @Test func earlierDropsStayCounted() {
+        var queue = BoundedQueue(capacity: 2, policy: .dropOldest)
+        _ = queue.add(1, essential: true)
+        _ = queue.add(2)
+        #expect(queue.add(3) == .droppedOldest(2))
+        #expect(queue.droppedCount == 1)
+        #expect(queue.removeDroppable() == 1)
+        #expect(queue.droppedCount == 1)
+        #expect(queue.contents == [1])
+    }
+
+    @Test func orderSurvivesAWrappedBuffer() {
+        var queue = BoundedQueue(capacity: 8, policy: .dropOldest)
+        // Fill and drain so the circular storage's head moves, then wrap around its end.
+        for value in 1...4 { _ = queue.add(value) }
+        for _ in 1...3 { _ = queue.popFirst() }
+        for value in 5...10 { _ = queue.add(value, essential: value.isMultiple(of: 2)) }
+        #expect(queue.contents == [4, 5, 6, 7, 8, 9, 10])
+        #expect(queue.removeDroppable() == 4)
+        #expect(queue.contents == [6, 8, 10])
+    }
+
+    @Test func theQueueWorksNormallyAfterwards() {
+        var queue = BoundedQueue(capacity: 3, policy: .dropOldest)
+        _ = queue.add(1)
+        _ = queue.add(2, essential: true)
+        _ = queue.add(3)
+        #expect(queue.removeDroppable() == 2)
+        // Capacity is free again, and eviction still skips the essential element.
+        #expect(queue.add(4) == .appended)
+        #expect(queue.add(5) == .appended)
+        #expect(queue.add(6) == .droppedOldest(4))
+        #expect(queue.contents == [2, 5, 6])
+        #expect(queue.popFirst() == 2)
+        // With the essential element gone, the head is evicted again.
+        #expect(queue.add(7) == .appended)
+        #expect(queue.add(8) == .droppedOldest(5))
+        #expect(queue.contents == [6, 7, 8])
+        #expect(queue.droppedCount == 2)
+    }
+}

@@ -158,37 +158,3 @@ struct SHA1Tests {
         }
     }
 }
-
-@Suite("Base64")
-struct Base64Tests {
-    @Test func rfc4648Vectors() {
-        let vectors = [
-            ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ]
-        for (plain, encoded) in vectors {
-            #expect(Base64.encode(Array(plain.utf8)) == encoded)
-            #expect(Base64.decode(encoded) == Array(plain.utf8))
-        }
-    }
-
-    @Test func everyByteValueAndLengthRoundTrips() {
-        let all = (0...255).map(UInt8.init)
-        #expect(Base64.decode(Base64.encode(all)) == all)
-        #expect(Base64.encode([0xFB, 0xFF, 0xBF]) == "+/+/")
-        var random = SplitMix64(seed: 64)
-        for length in 0...70 {
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
-            let encoded = Base64.encode(bytes)
-            #expect(encoded.utf8.count == (length + 2) / 3 * 4)
-            #expect(Base64.decode(encoded) == bytes, "length \(length)")
-        }
-    }
-
-    @Test(arguments: [
-        "Zg", "Zg=", "Z===", "====", "=Zg=", "Zg=a", "Zg==Zg==", "Zm9v!A==", "Zm 9", "Zm9\n", "Zm-_", "Zmé",
-    ])
-    func malformedInputIsRejected(text: String) {
-        #expect(Base64.decode(text) == nil)
-    }
-}

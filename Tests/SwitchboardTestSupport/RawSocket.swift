@@ -49,7 +49,9 @@ public final class RawSocket {
 
     /// Connects to `127.0.0.1:port` with `TCP_NODELAY` set, so each ``send(_:timeout:)`` leaves as
     /// its own segment — tests rely on that to deliver frames in controlled pieces.
-    public init(port: Int, timeout: Duration = .seconds(5)) throws {
+    /// - Parameter receiveBufferSize: a small `SO_RCVBUF` (set before connecting, so it bounds the
+    ///   TCP window) makes a client that stops reading back the server up quickly.
+    public init(port: Int, timeout: Duration = .seconds(5), receiveBufferSize: Int? = nil) throws {
         self.port = port
         #if canImport(Darwin)
             let socketType = SOCK_STREAM
@@ -60,6 +62,9 @@ public final class RawSocket {
         guard fd >= 0 else { throw RawSocketError.system(call: "socket", errno: errno) }
         var one: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if var size = receiveBufferSize.map(Int32.init) {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         #if canImport(Darwin)
             // Darwin has no MSG_NOSIGNAL; without this a write to a closed peer kills the test process.
             _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))

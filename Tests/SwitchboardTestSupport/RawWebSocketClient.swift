@@ -47,7 +47,8 @@ public final class RawWebSocketClient {
         path: String = "/v1/echo",
         headers: [(String, String)] = [],
         pipelined: [UInt8] = [],
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(5),
+        receiveBufferSize: Int? = nil
     ) throws -> RawWebSocketClient {
         let key = RawHandshake.randomKey()
         var fields: [(String, String)] = [
@@ -69,7 +70,7 @@ public final class RawWebSocketClient {
         for (name, value) in fields { request += "\(name): \(value)\r\n" }
         request += "\r\n"
 
-        let socket = try RawSocket(port: port, timeout: timeout)
+        let socket = try RawSocket(port: port, timeout: timeout, receiveBufferSize: receiveBufferSize)
         try socket.send(Array(request.utf8) + pipelined, timeout: timeout)
         let reader = BufferedReader(socket: socket)
         let deadline = ContinuousClock.now + timeout

@@ -40,13 +40,37 @@ public struct SwitchboardConfiguration: Sendable {
     /// `WS_CLOSE_TIMEOUT`: how long the server waits for the peer's close frame after sending its own.
     public var webSocketCloseTimeout: Duration = .seconds(5)
 
+    /// `TWILIO_AUTH_TOKEN`: when set, media stream upgrades must carry a valid `X-Twilio-Signature`.
+    public var twilioAuthToken: String?
+    /// `RECORDINGS_DIR`: where the `monitor` app writes call recordings; `nil` = `DATA_DIR/recordings`.
+    public var recordingsDirectory: String?
+    /// `PROMPTS_DIR`: WAV prompts the `playback` app may play by name; `nil` = `DATA_DIR/prompts`.
+    public var promptsDirectory: String?
+    /// `MEDIA_DEFAULT_APP`: the call app for streams whose `start.customParameters` name none.
+    public var mediaDefaultApp: String = "echo"
+    /// `MEDIA_RECEIVE_QUEUE`: inbound frames held per stream while its app is busy (500 = 10 s).
+    public var mediaReceiveQueue: Int = 500
+    /// `MEDIA_SEND_QUEUE`: outbound frames held per stream while the socket is busy (600 = 12 s).
+    public var mediaSendQueue: Int = 600
+    /// `MEDIA_START_TIMEOUT`: how long a media stream may take to send `start`.
+    public var mediaStartTimeout: Duration = .seconds(5)
+
+    /// The call apps `MEDIA_DEFAULT_APP` may name.
+    public static let mediaApps = ["echo", "monitor", "playback"]
+
+    /// `RECORDINGS_DIR`, or its default under the data directory.
+    public var effectiveRecordingsDirectory: String { self.recordingsDirectory ?? self.dataDirectory + "/recordings" }
+    /// `PROMPTS_DIR`, or its default under the data directory.
+    public var effectivePromptsDirectory: String { self.promptsDirectory ?? self.dataDirectory + "/prompts" }
+
     public init() {}
 
     /// The variables this configuration reads, in the order the README documents them.
     public static let variables: [String] = [
         "HOST", "PORT", "PUBLIC_URL", "DATA_DIR", "LOG_LEVEL", "LOG_FORMAT", "DRAIN_TIMEOUT", "ALLOWED_ORIGINS",
         "HANDSHAKE_TIMEOUT", "HTTP_IDLE_TIMEOUT", "WS_MAX_CONNECTIONS", "WS_PING_INTERVAL", "WS_PONG_TIMEOUT",
-        "WS_IDLE_TIMEOUT", "WS_CLOSE_TIMEOUT",
+        "WS_IDLE_TIMEOUT", "WS_CLOSE_TIMEOUT", "TWILIO_AUTH_TOKEN", "RECORDINGS_DIR", "PROMPTS_DIR",
+        "MEDIA_DEFAULT_APP", "MEDIA_RECEIVE_QUEUE", "MEDIA_SEND_QUEUE", "MEDIA_START_TIMEOUT",
     ]
 
     /// Reads and validates every setting; the first bad one throws.
@@ -64,8 +88,7 @@ public struct SwitchboardConfiguration: Sendable {
         }
         self.dataDirectory = try source.value("DATA_DIR", default: defaults.dataDirectory, expected: "a directory path")
         {
-            let path = $0.trimmingSpaces()
-            return path.isEmpty || path.contains("\0") ? nil : path
+            Self.directoryPath($0)
         }
         self.logLevel = try source.choice(
             "LOG_LEVEL",
@@ -96,5 +119,33 @@ public struct SwitchboardConfiguration: Sendable {
             "WS_IDLE_TIMEOUT", default: defaults.webSocketIdleTimeout, in: 1...86_400)
         self.webSocketCloseTimeout = try source.seconds(
             "WS_CLOSE_TIMEOUT", default: defaults.webSocketCloseTimeout, in: 0.1...60)
+        self.twilioAuthToken = try source.value(
+            "TWILIO_AUTH_TOKEN", default: nil, expected: "the account's auth token (printable, no spaces)", secret: true
+        ) {
+            let token = $0.trimmingSpaces()
+            return !token.isEmpty && token.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+                ? token : nil
+        }
+        self.recordingsDirectory = try source.value("RECORDINGS_DIR", default: nil, expected: "a directory path") {
+            Self.directoryPath($0)
+        }
+        self.promptsDirectory = try source.value("PROMPTS_DIR", default: nil, expected: "a directory path") {
+            Self.directoryPath($0)
+        }
+        self.mediaDefaultApp = try source.choice(
+            "MEDIA_DEFAULT_APP",
+            default: defaults.mediaDefaultApp,
+            choices: Dictionary(uniqueKeysWithValues: Self.mediaApps.map { ($0, $0) })
+        )
+        self.mediaReceiveQueue = try source.integer(
+            "MEDIA_RECEIVE_QUEUE", default: defaults.mediaReceiveQueue, in: 1...100_000)
+        self.mediaSendQueue = try source.integer("MEDIA_SEND_QUEUE", default: defaults.mediaSendQueue, in: 1...100_000)
+        self.mediaStartTimeout = try source.seconds(
+            "MEDIA_START_TIMEOUT", default: defaults.mediaStartTimeout, in: 0.1...120)
+    }
+
+    private static func directoryPath(_ raw: String) -> String? {
+        let path = raw.trimmingSpaces()
+        return path.isEmpty || path.contains("\0") ? nil : path
     }
 }

@@ -121,6 +121,21 @@ public struct BoundedQueue<Element> {
         self.essentialCount = 0
     }
 
+    /// Removes every droppable element, keeping essential ones in order; returns how many went.
+    /// Not counted in ``droppedCount``: the owner discarded them on purpose.
+    @inlinable
+    @discardableResult
+    public mutating func removeDroppable() -> Int {
+        let before = self.entries.count
+        guard self.essentialCount < before else { return 0 }
+        var kept = CircularBuffer<Entry>(initialCapacity: max(4, self.essentialCount))
+        for entry in self.entries where entry.isEssential {
+            kept.append(entry)
+        }
+        self.entries = kept
+        return before - kept.count
+    }
+
     @inlinable
     mutating func push(_ entry: Entry) {
         if entry.isEssential { self.essentialCount += 1 }

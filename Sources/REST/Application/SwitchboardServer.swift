@@ -1,6 +1,7 @@
 public import Core
 import Hummingbird
 public import Logging
+import Media
 import Metrics
 public import NIOCore
 public import NIOPosix
@@ -14,6 +15,8 @@ public struct SwitchboardServer: Sendable {
     public let configuration: SwitchboardConfiguration
     public let webSocketServer: WebSocketServer
     public let metricsRegistry: PrometheusCollectorRegistry
+    /// Where call (and later ticket and presence) events are published.
+    public let eventBus: any EventBus
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
 
@@ -23,26 +26,63 @@ public struct SwitchboardServer: Sendable {
         configuration: SwitchboardConfiguration,
         logger: Logger,
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        eventBus: any EventBus = InProcessEventBus(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
         self.logger = logger
         self.metricsRegistry = metricsRegistry
+        self.eventBus = eventBus
         self.eventLoopGroup = eventLoopGroup
-        let metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
+        let metricsFactory = Self.makeMetricsFactory(registry: metricsRegistry)
         self.webSocketServer = WebSocketServer(
-            routes: Self.webSocketRoutes(configuration),
+            routes: Self.webSocketRoutes(
+                configuration,
+                apps: Self.callApps(configuration),
+                eventBus: eventBus,
+                metricsFactory: metricsFactory
+            ),
             logger: logger,
             metricsFactory: metricsFactory
         )
     }
 
-    /// Every WebSocket endpoint, by path. Later endpoints (`/v1/media`, `/v1/live`) are added here.
-    static func webSocketRoutes(_ configuration: SwitchboardConfiguration) -> WebSocketRoutes {
+    /// The Prometheus factory with Switchboard's histogram buckets; `serve` bootstraps the global
+    /// metrics system with one made here too.
+    public static func makeMetricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Queue high-water marks are frame counts up to the queue capacities (500 / 600 by default).
+        factory.valueHistogramBuckets["switchboard_media_queue_high_water_frames"] = [
+            0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 600, 1000,
+        ]
+        return factory
+    }
+
+    /// Every WebSocket endpoint, by path. Later endpoints (`/v1/live`) are added here.
+    static func webSocketRoutes(
+        _ configuration: SwitchboardConfiguration,
+        apps: CallAppCatalog,
+        eventBus: any EventBus,
+        metricsFactory: any MetricsFactory
+    ) -> WebSocketRoutes {
         var routes = WebSocketRoutes()
         var echo = EchoEndpoint.defaultConfiguration
         echo.apply(configuration)
         routes.add("/v1/echo", EchoEndpoint(configuration: echo))
+
+        var mediaSocket = MediaEndpoint.defaultConfiguration
+        mediaSocket.apply(configuration)
+        // Providers send no Origin header and are not browsers: ALLOWED_ORIGINS does not apply.
+        mediaSocket.allowedOrigins = .any
+        var media = MediaEndpointConfiguration(apps: apps, eventBus: eventBus)
+        media.receiveQueueCapacity = configuration.mediaReceiveQueue
+        media.sendQueueCapacity = configuration.mediaSendQueue
+        media.startTimeout = TimeAmount(configuration.mediaStartTimeout)
+        media.signatureValidator = configuration.twilioAuthToken.map {
+            TwilioSignatureValidator(authToken: $0, publicURL: configuration.publicURL)
+        }
+        routes.add(
+            "/v1/media", MediaEndpoint(configuration: mediaSocket, media: media, metricsFactory: metricsFactory))
         return routes
     }
 

@@ -23,6 +23,16 @@ public struct WebSocketConnection {
         self.handler.send(message, isEssential: isEssential)
     }
 
+    /// Allocates buffers for messages to send.
+    public var allocator: ByteBufferAllocator { self.handler.allocator }
+
+    /// Drops every droppable message still waiting in the outbound queue (audio before a media
+    /// `clear`); essential ones stay. Returns how many went. They are not counted as drops.
+    @discardableResult
+    public func discardQueuedDroppable() -> Int {
+        self.handler.discardQueuedDroppable()
+    }
+
     /// Starts the closing handshake; the session hears ``WebSocketSession/closed(_:)`` when it is done.
     public func close(_ code: WebSocketCloseCode = .normalClosure, reason: String = "") {
         self.handler.close(code, reason: reason)

@@ -66,6 +66,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
 
     var eventLoop: any EventLoop { self.context!.eventLoop }
 
+    var allocator: ByteBufferAllocator { self.context?.channel.allocator ?? ByteBufferAllocator() }
+
     var queueStatistics: WebSocketQueueStatistics {
         WebSocketQueueStatistics(
             inboundDepth: self.inbound.count,
@@ -166,6 +168,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
             try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
         }
         return true
+    }
+
+    func discardQueuedDroppable() -> Int {
+        self.outbound.removeDroppable()
     }
 
     func close(_ code: WebSocketCloseCode, reason: String) {

@@ -1,3 +1,4 @@
+import Media
 import NIOHTTP1
 
 /// The opening-handshake rules of RFC 6455 section 4.2.1, checked on the request head before any
@@ -40,7 +41,10 @@ enum WebSocketHandshake {
             )
         }
         let keys = head.headers["Sec-WebSocket-Key"]
-        guard keys.count == 1, let decoded = Base64.decode(keys[0]), decoded.count == 16 else {
+        // 24 characters: the key is the padded encoding (RFC 6455 section 4.1), and the decoder also accepts
+        // unpadded text.
+        guard keys.count == 1, keys[0].utf8.count == 24, let decoded = Base64.decode(keys[0]), decoded.count == 16
+        else {
             return .failure(.badRequest("Sec-WebSocket-Key must be one base64-encoded 16-byte value"))
         }
         return .success(keys[0])

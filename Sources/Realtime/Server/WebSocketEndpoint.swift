@@ -50,6 +50,10 @@ public struct WebSocketEndpointConfiguration: Sendable {
     /// Stop reading the socket while the outbound queue holds anything: TCP backpressure for
     /// request/response endpoints. Media endpoints leave it off and drop audio instead.
     public var pausesReadingWhileOutboundQueued = false
+    /// `SO_SNDBUF` for the upgraded socket; `nil` keeps the kernel's autotuning (up to 4 MiB on
+    /// Linux). Real-time endpoints cap it: audio parked in a kernel buffer is audio the send
+    /// queue's drop-oldest policy can no longer drop, and it plays late.
+    public var socketSendBufferSize: Int?
 
     public init() {}
 }

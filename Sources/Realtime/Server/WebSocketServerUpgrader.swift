@@ -69,6 +69,9 @@ public struct WebSocketServerUpgrader<UpgradeResult: Sendable>: NIOTypedHTTPServ
         self.server.upgradeMetrics.accepted.increment()
         return channel.eventLoop.makeCompletedFuture {
             let configuration = accepted.endpoint.configuration
+            if let size = configuration.socketSendBufferSize {
+                try channel.syncOptions?.setOption(ChannelOptions.socketOption(.so_sndbuf), value: size)
+            }
             let session = accepted.endpoint.makeSession(for: accepted.request)
             let handler = WebSocketConnectionHandler(
                 request: accepted.request,

@@ -1,0 +1,49 @@
+import Core
+import Foundation
+import Media
+import REST
+import SwitchboardTestSupport
+import Testing
+
+@Suite("A stalled reader drops its own audio; other calls keep their latency")
+struct SlowReaderTests {
+    @Test("The stalled call's send queue drops the oldest frames while a second call is echoed promptly")
+    func stalledReaderDoesNotHurtOthers() async throws {
+        try await withSwitchboardServer(configure: { $0.mediaSendQueue = 100 }) { server in
+            let events = CallEventRecorder(bus: server.server.eventBus)
+            // A small receive buffer so the stalled socket backs up after a few KB, not a few MB.
+            let stalled = try await withBlockingIO { try TwilioTestCall(port: server.port, receiveBufferSize: 4096) }
+            let healthy = try await withBlockingIO { try TwilioTestCall(port: server.port) }
+            try await withBlockingIO {
+                try stalled.start(app: "echo")
+                try healthy.start(app: "echo")
+                // 60 s of audio from the stalled call, never read: its echoes pile up on the server.
+                for index in 0..<3000 { try stalled.sendMedia(toneFrame(seed: index % 50)) }
+                // Meanwhile the healthy call runs at real time and every echo comes back quickly.
+                var worst = Duration.zero
+                for index in 0..<100 {
+                    let frame = toneFrame(seed: 500 + index)
+                    let sentAt = ContinuousClock.now
+                    try healthy.sendMedia(frame)
+                    #expect(TwilioTestCall.audio(of: try healthy.readEvent()) == frame)
+                    worst = max(worst, ContinuousClock.now - sentAt)
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                // Generous for a debug build on a shared 2-core machine; the benchmark measures the real figure.
+                #expect(worst < .milliseconds(250), "worst round trip \(worst)")
+                try stalled.stop()
+                try healthy.stop()
+                stalled.client.close()
+                try healthy.client.expectClose(code: 1000)
+            }
+            let stalledSummary = try #require(try await events.next(.ended, streamSid: stalled.streamSid).summary)
+            let healthySummary = try #require(try await events.next(.ended, streamSid: healthy.streamSid).summary)
+            #expect(stalledSummary.mediaReceived == 3000)
+            #expect(stalledSummary.sendDropped > 0)
+            #expect(stalledSummary.sendHighWaterMark == 100)
+            #expect(healthySummary.sendDropped == 0)
+            #expect(healthySummary.mediaReceived == 100)
+            #expect(server.metricsText().contains(#"queue="outbound""#))
+        }
+    }
+}
