@@ -18,6 +18,7 @@ let package = Package(
         // Libraries only so that the Benchmarks package can link the hot path.
         .library(name: "Core", targets: ["Core"]),
         .library(name: "Realtime", targets: ["Realtime"]),
+        .library(name: "Media", targets: ["Media"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -97,6 +98,7 @@ let package = Package(
         .target(
             name: "LoadGenerator",
             dependencies: [
+                "Core",
                 "Media",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

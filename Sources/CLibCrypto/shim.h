@@ -1,4 +1,5 @@
-// OpenSSL's libcrypto (libssl-dev): HMAC for provider signatures and a constant-time compare.
+// OpenSSL's libcrypto (libssl-dev): SHA-1 and HMAC-SHA1, and a constant-time compare.
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>

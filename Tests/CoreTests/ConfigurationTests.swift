@@ -131,8 +131,8 @@ struct ConfigurationTests {
     }
 
     @Test func theVariableListNamesEverySetting() {
-        #expect(SwitchboardConfiguration.variables.count == 15)
-        #expect(Set(SwitchboardConfiguration.variables).count == 15)
+        #expect(SwitchboardConfiguration.variables.count == 22)
+        #expect(Set(SwitchboardConfiguration.variables).count == 22)
     }
 
     struct BadValue: Sendable, CustomTestStringConvertible {

@@ -2,41 +2,45 @@ import Core
 import Foundation
 import Media
 import SwitchboardTestSupport
+import Synchronization
 
-/// Collects the call events a server publishes, for tests to wait on.
+/// Collects the call events a server publishes, for tests to wait on in any order.
 final class CallEventRecorder: Sendable {
     private let task: Task<Void, Never>
-    private let events = AsyncStream<CallEvent>.makeStream(bufferingPolicy: .unbounded)
+    private final class Store: Sendable {
+        let state = Mutex<(events: [CallEvent], taken: Set<Int>)>(([], []))
+    }
+
+    private let store = Store()
 
     init(bus: any EventBus) {
         let subscription = bus.subscribe(bufferSize: 10_000)
-        let continuation = self.events.continuation
+        let store = self.store
         self.task = Task {
             for await event in subscription {
-                if case .call(let call) = event { continuation.yield(call) }
+                if case .call(let call) = event { store.state.withLock { $0.events.append(call) } }
             }
         }
     }
 
     deinit { self.task.cancel() }
 
-    /// The next event of `kind` for `streamSid`, waiting up to `timeout`.
+    /// The first event of `kind` for `streamSid` not returned before, waiting up to `timeout`.
     func next(_ kind: CallEvent.Kind, streamSid: String, timeout: Duration = .seconds(10)) async throws -> CallEvent {
-        try await withThrowingTaskGroup(of: CallEvent?.self) { group in
-            group.addTask {
-                for await event in self.events.stream where event.kind == kind && event.streamSid == streamSid {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let found = self.store.state.withLock { state -> CallEvent? in
+                for (index, event) in state.events.enumerated()
+                where event.kind == kind && event.streamSid == streamSid && !state.taken.contains(index) {
+                    state.taken.insert(index)
                     return event
                 }
                 return nil
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let event = try await group.next() ?? nil else { throw MediaTestError.noEvent(kind.rawValue) }
-            return event
+            if let found { return found }
+            try await Task.sleep(for: .milliseconds(10))
         }
+        throw MediaTestError.noEvent(kind.rawValue)
     }
 }
 

@@ -31,7 +31,14 @@ public struct MediaStreamStateMachine: Sendable {
         case none
     }
 
-    public private(set) var state: State = .awaitingStart
+    public private(set) var state: State = .awaitingStart {
+        didSet {
+            if case .started = self.state { self.isStreaming = true } else { self.isStreaming = false }
+        }
+    }
+    /// `state == .started`, kept apart so the per-frame path tests one flag instead of matching
+    /// (and copying) the stream metadata.
+    private var isStreaming = false
     public private(set) var sequence = SequenceTracker()
     private var sawConnected = false
 
@@ -40,6 +47,9 @@ public struct MediaStreamStateMachine: Sendable {
     public mutating func receive(_ message: ProviderMessage) -> Action {
         if let number = message.sequenceNumber {
             self.sequence.observe(number)
+        }
+        if self.isStreaming, case .media = message.event {
+            return .deliver(message.event)
         }
         switch (self.state, message.event) {
         case (.awaitingStart, .connected):

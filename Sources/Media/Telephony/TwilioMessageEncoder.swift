@@ -9,10 +9,15 @@ public struct TwilioMessageEncoder: Sendable {
     private let mediaPrefix: ByteBuffer
     private let markPrefix: ByteBuffer
     private let clearMessage: ByteBuffer
+    private let headroom: Int
     private static let mediaSuffix: StaticString = "\"}}"
     private static let markSuffix: StaticString = "\"}}"
 
-    public init(streamSid: String) {
+    /// - Parameter headroom: bytes left free in front of each message, so the transport can write
+    ///   its frame header in place (NIO's WebSocket encoder does when there is room) instead of
+    ///   writing a second buffer.
+    public init(streamSid: String, headroom: Int = 0) {
+        self.headroom = headroom
         var media = ByteBuffer()
         media.writeStaticString("{\"event\":\"media\",\"streamSid\":\"")
         media.writeJSONEscaped(streamSid)
@@ -32,9 +37,10 @@ public struct TwilioMessageEncoder: Sendable {
 
     /// A `media` message carrying `audio` (raw G.711 bytes, base64-encoded here).
     public func media(_ audio: ByteBuffer, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(
+        var buffer = self.buffer(
             capacity: self.mediaPrefix.readableBytes + Base64.encodedLength(audio.readableBytes)
-                + Self.mediaSuffix.utf8CodeUnitCount)
+                + Self.mediaSuffix.utf8CodeUnitCount,
+            allocator: allocator)
         buffer.writeImmutableBuffer(self.mediaPrefix)
         Base64.encode(audio, into: &buffer)
         buffer.writeStaticString(Self.mediaSuffix)
@@ -43,10 +49,17 @@ public struct TwilioMessageEncoder: Sendable {
 
     /// A `mark` message: the provider echoes `name` once the audio sent before it has played.
     public func mark(_ name: String, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: self.markPrefix.readableBytes + name.utf8.count + 8)
+        var buffer = self.buffer(capacity: self.markPrefix.readableBytes + name.utf8.count + 8, allocator: allocator)
         buffer.writeImmutableBuffer(self.markPrefix)
         buffer.writeJSONEscaped(name)
         buffer.writeStaticString(Self.markSuffix)
+        return buffer
+    }
+
+    private func buffer(capacity: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: self.headroom + capacity)
+        buffer.moveWriterIndex(forwardBy: self.headroom)
+        buffer.moveReaderIndex(forwardBy: self.headroom)
         return buffer
     }
 

@@ -1,3 +1,4 @@
+import Core
 import Media
 import NIOHTTP1
 
@@ -52,10 +53,7 @@ enum WebSocketHandshake {
 
     /// The `Sec-WebSocket-Accept` value for a client key.
     static func acceptValue(forKey key: String) -> String {
-        var sha1 = SHA1()
-        sha1.update(Array(key.utf8))
-        sha1.update(Array(Self.magicGUID.utf8))
-        return Base64.encode(sha1.finish())
+        Base64.encode(SHA1Digest.hash(Array((key + Self.magicGUID).utf8)))
     }
 
     private static func hasToken(_ token: String, in values: [Substring]) -> Bool {

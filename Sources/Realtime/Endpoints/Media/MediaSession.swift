@@ -135,7 +135,8 @@ final class MediaSession: WebSocketSession, CallControl {
         }
         self.stream = info
         self.app = app
-        self.encoder = TwilioMessageEncoder(streamSid: info.streamSid)
+        self.encoder = TwilioMessageEncoder(
+            streamSid: info.streamSid, headroom: WebSocketMessage.maximumServerFrameHeader)
         self.startedAt = connection.eventLoop.now
         self.startedAtWall = self.configuration.wallClock()
         self.logger[metadataKey: "media.stream_sid"] = "\(info.streamSid)"
