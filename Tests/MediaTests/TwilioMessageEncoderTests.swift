@@ -10,23 +10,6 @@ private func jsonObject(_ buffer: ByteBuffer) throws -> [String: Any] {
     return try #require(object as? [String: Any])
 }
 
-extension MediaStreamEvent {
-    fileprivate var frame: MediaFrame? {
-        if case .media(let frame) = self { return frame }
-        return nil
-    }
-
-    fileprivate var markName: String? {
-        if case .mark(let name) = self { return name }
-        return nil
-    }
-
-    fileprivate var unknownName: String? {
-        if case .unknown(let name) = self { return name }
-        return nil
-    }
-}
-
 private func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     var random = TestRandom(seed: seed)
     return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }

@@ -19,43 +19,6 @@ private func parseError(_ text: String) -> TwilioParseError? {
     }
 }
 
-extension MediaStreamEvent {
-    fileprivate var frame: MediaFrame? {
-        if case .media(let frame) = self { return frame }
-        return nil
-    }
-
-    fileprivate var info: MediaStreamInfo? {
-        if case .start(let info) = self { return info }
-        return nil
-    }
-
-    fileprivate var dtmfDigit: String? {
-        if case .dtmf(let digit) = self { return digit }
-        return nil
-    }
-
-    fileprivate var markName: String? {
-        if case .mark(let name) = self { return name }
-        return nil
-    }
-
-    fileprivate var unknownName: String? {
-        if case .unknown(let name) = self { return name }
-        return nil
-    }
-
-    fileprivate var isConnected: Bool {
-        if case .connected = self { return true }
-        return false
-    }
-
-    fileprivate var isStop: Bool {
-        if case .stop = self { return true }
-        return false
-    }
-}
-
 private func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     var random = TestRandom(seed: seed)
     return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }

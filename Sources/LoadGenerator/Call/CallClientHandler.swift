@@ -13,6 +13,8 @@ final class CallClientHandler: ChannelInboundHandler {
     let index: Int
     let startTick: Int
     let isSlowConsumer: Bool
+    /// `SO_RCVBUF` of a slow consumer's socket.
+    static let slowConsumerReceiveBuffer = 8 << 10
     private unowned let driver: LoopDriver
     private var machine: CallStateMachine
     private var tracker: EchoTracker
@@ -71,9 +73,15 @@ final class CallClientHandler: ChannelInboundHandler {
         self.machine.connectStarted(now: now)
         self.driver.statistics.callsStarted += 1
         let bound = NIOLoopBound(self, eventLoop: self.driver.eventLoop)
-        ClientBootstrap(group: self.driver.eventLoop)
+        var bootstrap = ClientBootstrap(group: self.driver.eventLoop)
             .connectTimeout(.nanoseconds(Int64(self.machine.timing.connectTimeout)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if self.isSlowConsumer {
+            // Loopback autotunes a receive buffer up to 32 MiB, which would soak up a whole minute of
+            // unread echoes: a small window, like a congested link's, makes the stall reach the server.
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: Self.slowConsumerReceiveBuffer)
+        }
+        bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(bound.value) }
             }

@@ -54,6 +54,9 @@ public struct WebSocketEndpointConfiguration: Sendable {
     /// Linux). Real-time endpoints cap it: audio parked in a kernel buffer is audio the send
     /// queue's drop-oldest policy can no longer drop, and it plays late.
     public var socketSendBufferSize: Int?
+    /// NIO's pending-write limits: above `high` bytes the channel reports unwritable and messages
+    /// wait in the outbound queue, under its policy. `nil` keeps NIO's 32/64 KiB.
+    public var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark?
 
     public init() {}
 }

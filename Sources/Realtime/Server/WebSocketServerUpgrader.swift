@@ -72,6 +72,9 @@ public struct WebSocketServerUpgrader<UpgradeResult: Sendable>: NIOTypedHTTPServ
             if let size = configuration.socketSendBufferSize {
                 try channel.syncOptions?.setOption(ChannelOptions.socketOption(.so_sndbuf), value: size)
             }
+            if let marks = configuration.writeBufferWaterMark {
+                try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: marks)
+            }
             let session = accepted.endpoint.makeSession(for: accepted.request)
             let handler = WebSocketConnectionHandler(
                 request: accepted.request,

@@ -38,6 +38,8 @@ public struct MediaEndpoint: WebSocketEndpoint {
         configuration.pausesReadingWhileOutboundQueued = false
         // ~100 frames (2 s) of echoed audio; past that the send queue takes over and drops the oldest.
         configuration.socketSendBufferSize = 32 << 10
+        // Likewise NIO's own pending writes: past 16 KiB (~50 frames) the send queue decides.
+        configuration.writeBufferWaterMark = .init(low: 8 << 10, high: 16 << 10)
         return configuration
     }
 
