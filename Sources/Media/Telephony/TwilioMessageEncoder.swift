@@ -9,15 +9,10 @@ public struct TwilioMessageEncoder: Sendable {
     private let mediaPrefix: ByteBuffer
     private let markPrefix: ByteBuffer
     private let clearMessage: ByteBuffer
-    private let headroom: Int
     private static let mediaSuffix: StaticString = "\"}}"
     private static let markSuffix: StaticString = "\"}}"
 
-    /// - Parameter headroom: bytes left free in front of each message, so the transport can write
-    ///   its frame header in place (NIO's WebSocket encoder does when there is room) instead of
-    ///   writing a second buffer.
-    public init(streamSid: String, headroom: Int = 0) {
-        self.headroom = headroom
+    public init(streamSid: String) {
         var media = ByteBuffer()
         media.writeStaticString("{\"event\":\"media\",\"streamSid\":\"")
         media.writeJSONEscaped(streamSid)
@@ -37,10 +32,9 @@ public struct TwilioMessageEncoder: Sendable {
 
     /// A `media` message carrying `audio` (raw G.711 bytes, base64-encoded here).
     public func media(_ audio: ByteBuffer, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = self.buffer(
+        var buffer = allocator.buffer(
             capacity: self.mediaPrefix.readableBytes + Base64.encodedLength(audio.readableBytes)
-                + Self.mediaSuffix.utf8CodeUnitCount,
-            allocator: allocator)
+                + Self.mediaSuffix.utf8CodeUnitCount)
         buffer.writeImmutableBuffer(self.mediaPrefix)
         Base64.encode(audio, into: &buffer)
         buffer.writeStaticString(Self.mediaSuffix)
@@ -49,17 +43,10 @@ public struct TwilioMessageEncoder: Sendable {
 
     /// A `mark` message: the provider echoes `name` once the audio sent before it has played.
     public func mark(_ name: String, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = self.buffer(capacity: self.markPrefix.readableBytes + name.utf8.count + 8, allocator: allocator)
+        var buffer = allocator.buffer(capacity: self.markPrefix.readableBytes + name.utf8.count + 8)
         buffer.writeImmutableBuffer(self.markPrefix)
         buffer.writeJSONEscaped(name)
         buffer.writeStaticString(Self.markSuffix)
-        return buffer
-    }
-
-    private func buffer(capacity: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: self.headroom + capacity)
-        buffer.moveWriterIndex(forwardBy: self.headroom)
-        buffer.moveReaderIndex(forwardBy: self.headroom)
         return buffer
     }
 

@@ -13,11 +13,6 @@ public enum WebSocketMessage: Sendable, Equatable {
         }
     }
 
-    /// The largest header of a frame the server sends (2 bytes + a 64-bit length; never masked).
-    /// Leave this much free in front of a message's bytes and the frame encoder writes the header in
-    /// place: one buffer per message on the socket instead of two.
-    public static let maximumServerFrameHeader = 10
-
     /// A text message from a Swift string.
     public static func text(_ string: String) -> WebSocketMessage {
         .text(ByteBuffer(string: string))

@@ -135,8 +135,7 @@ final class MediaSession: WebSocketSession, CallControl {
         }
         self.stream = info
         self.app = app
-        self.encoder = TwilioMessageEncoder(
-            streamSid: info.streamSid, headroom: WebSocketMessage.maximumServerFrameHeader)
+        self.encoder = TwilioMessageEncoder(streamSid: info.streamSid)
         self.startedAt = connection.eventLoop.now
         self.startedAtWall = self.configuration.wallClock()
         self.logger[metadataKey: "media.stream_sid"] = "\(info.streamSid)"
