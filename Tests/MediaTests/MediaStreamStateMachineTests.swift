@@ -22,7 +22,7 @@ private enum Act: Equatable, CustomStringConvertible {
         case .deliver(let event): self = .deliver(describe(event))
         case .stop: self = .stop
         case .ignore(let reason): self = .ignore(reason)
-        case .close(let reason): self = .close(reason)
+        case .close(let cause): self = .close(cause.rawValue)
         case .none: self = .none
         }
     }

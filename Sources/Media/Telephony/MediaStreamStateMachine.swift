@@ -17,6 +17,12 @@ public struct MediaStreamStateMachine: Sendable {
         case unknownEvent = "unknown_event"
     }
 
+    /// Why the state machine ends a stream; the raw value is the close reason sent to the peer.
+    public enum CloseCause: String, Sendable, Hashable, CaseIterable {
+        case noStart = "no start event in time"
+        case stopBeforeStart = "stop before start"
+    }
+
     public enum Action: Sendable {
         /// Start the call app with this stream's metadata.
         case start(MediaStreamInfo)
@@ -26,8 +32,8 @@ public struct MediaStreamStateMachine: Sendable {
         case stop
         /// Nothing to do but count.
         case ignore(IgnoredReason)
-        /// Close the stream with a policy violation (1008) and this reason.
-        case close(reason: String)
+        /// Close the stream with a policy violation (1008), saying why.
+        case close(CloseCause)
         case none
     }
 
@@ -62,7 +68,7 @@ public struct MediaStreamStateMachine: Sendable {
         case (.awaitingStart, .stop):
             // The provider gave up before the stream started: nothing to report, just close.
             self.state = .stopped
-            return .close(reason: "stop before start")
+            return .close(.stopBeforeStart)
         case (.awaitingStart, .unknown), (.started, .unknown):
             return .ignore(.unknownEvent)
         case (.awaitingStart, _):
@@ -85,7 +91,7 @@ public struct MediaStreamStateMachine: Sendable {
     public mutating func startTimedOut() -> Action {
         guard case .awaitingStart = self.state else { return .none }
         self.state = .stopped
-        return .close(reason: "no start event in time")
+        return .close(.noStart)
     }
 
     /// The socket closed; returns whether a started call must be ended (no `stop` came).

@@ -118,9 +118,13 @@ final class MediaSession: WebSocketSession, CallControl {
             self.close(.stop, code: .normalClosure, reason: "stream stopped")
         case .ignore(let reason):
             self.metrics.ignored(reason)
-        case .close(let reason):
-            let label: CloseReason = reason == "stop before start" ? .stopBeforeStart : .noStart
-            self.close(label, code: .policyViolation, reason: reason)
+        case .close(let cause):
+            let label: CloseReason =
+                switch cause {
+                case .noStart: .noStart
+                case .stopBeforeStart: .stopBeforeStart
+                }
+            self.close(label, code: .policyViolation, reason: cause.rawValue)
         }
     }
 
