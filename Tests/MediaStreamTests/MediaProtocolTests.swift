@@ -90,6 +90,24 @@ struct MediaProtocolTests {
         }
     }
 
+    @Test("ALLOWED_ORIGINS guards browser endpoints, not the provider endpoint")
+    func originsDoNotApplyToProviders() async throws {
+        try await withSwitchboardServer(configure: { $0.allowedOrigins = ["https://console.example.com"] }) {
+            server in
+            try await withBlockingIO {
+                let call = try TwilioTestCall(port: server.port, headers: [("Origin", "https://elsewhere.example")])
+                try call.start(app: "echo")
+                try call.sendMedia([7])
+                #expect(TwilioTestCall.audio(of: try call.readEvent()) == [7])
+                // The same origin on /v1/echo is refused, so the setting is in force.
+                #expect(throws: RawWebSocketError.self) {
+                    try RawWebSocketClient.connect(
+                        port: server.port, path: "/v1/echo", headers: [("Origin", "https://elsewhere.example")])
+                }
+            }
+        }
+    }
+
     @Test("The default app serves streams that name none")
     func defaultApp() async throws {
         try await withSwitchboardServer { server in

@@ -18,7 +18,7 @@ struct MonitorAppTests {
             var sent: [UInt8] = []
             try await withBlockingIO {
                 try call.start(app: "monitor")
-                // 2 s of tone, then 1 s of silence, with chunks of uneven sizes.
+                // 2.66 s of tone, then 1 s of silence, with chunks of uneven sizes.
                 for index in 0..<100 {
                     let frame = toneFrame(seed: index, count: index % 3 == 0 ? 160 : 240)
                     sent += frame
@@ -40,6 +40,10 @@ struct MonitorAppTests {
             let summary = try #require(ended.summary)
             #expect(summary.dtmfDigits == "7")
             #expect(summary.mediaReceived == 150)
+            // 21,280 samples of tone (2.66 s), give or take the windows at its edges and the hangover.
+            let voiceTime = try #require(summary.voiceMilliseconds)
+            #expect(voiceTime >= 2500 && voiceTime <= 2900, "voice \(voiceTime) ms")
+            #expect((summary.loudestDBFS ?? -100) > -30)
             let path = try #require(summary.recordingPath)
             #expect(path.hasPrefix(recordings + "/"))
             #expect(path.hasSuffix(".wav"))

@@ -43,7 +43,11 @@ struct SlowReaderTests {
             #expect(stalledSummary.sendHighWaterMark == 100)
             #expect(healthySummary.sendDropped == 0)
             #expect(healthySummary.mediaReceived == 100)
-            #expect(server.metricsText().contains(#"queue="outbound""#))
+            let dropped = server.metricsText().split(separator: "\n").first {
+                $0.hasPrefix(#"switchboard_ws_queue_dropped_total{route="/v1/media",queue="outbound"}"#)
+            }
+            let count = dropped.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+            #expect(count == Double(stalledSummary.sendDropped))
         }
     }
 }

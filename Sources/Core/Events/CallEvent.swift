@@ -91,6 +91,9 @@ public struct CallEvent: Sendable, Hashable {
         /// Playback marks played, and flushed by a `clear`, if the app plays audio.
         public var marksPlayed: Int?
         public var marksFlushed: Int?
+        /// How long the caller spoke and the loudest 20 ms window, if the app measures levels.
+        public var voiceMilliseconds: Int?
+        public var loudestDBFS: Double?
 
         public init(
             durationMilliseconds: Int64,

@@ -36,6 +36,9 @@ public struct CallAppReport: Sendable, Hashable {
     /// Playback marks the provider played, and those a `clear` flushed.
     public var marksPlayed: Int?
     public var marksFlushed: Int?
+    /// How long the caller spoke, and the loudest 20 ms window, if the app measures levels.
+    public var voiceMilliseconds: Int?
+    public var loudestDBFS: Double?
 
     public init(recordingPath: String? = nil, marksPlayed: Int? = nil, marksFlushed: Int? = nil) {
         self.recordingPath = recordingPath

@@ -67,13 +67,11 @@ public struct SwitchboardServer: Sendable {
     ) -> WebSocketRoutes {
         var routes = WebSocketRoutes()
         var echo = EchoEndpoint.defaultConfiguration
-        echo.apply(configuration)
+        echo.apply(configuration, isBrowserFacing: true)
         routes.add("/v1/echo", EchoEndpoint(configuration: echo))
 
         var mediaSocket = MediaEndpoint.defaultConfiguration
-        mediaSocket.apply(configuration)
-        // Providers send no Origin header and are not browsers: ALLOWED_ORIGINS does not apply.
-        mediaSocket.allowedOrigins = .any
+        mediaSocket.apply(configuration, isBrowserFacing: false)
         var media = MediaEndpointConfiguration(apps: apps, eventBus: eventBus)
         media.receiveQueueCapacity = configuration.mediaReceiveQueue
         media.sendQueueCapacity = configuration.mediaSendQueue
@@ -131,8 +129,10 @@ extension WebSocketEndpointConfiguration {
     /// Applies the server-wide WebSocket settings from the environment to an endpoint's defaults.
     /// Browser-reachable endpoints take `ALLOWED_ORIGINS`; provider endpoints keep `.any`, since
     /// providers send no `Origin`.
-    mutating func apply(_ configuration: SwitchboardConfiguration) {
-        self.allowedOrigins = OriginPolicy(allowedOrigins: configuration.allowedOrigins)
+    mutating func apply(_ configuration: SwitchboardConfiguration, isBrowserFacing: Bool) {
+        if isBrowserFacing {
+            self.allowedOrigins = OriginPolicy(allowedOrigins: configuration.allowedOrigins)
+        }
         self.maxConnections = configuration.webSocketMaxConnections
         self.pingInterval = TimeAmount(configuration.webSocketPingInterval)
         self.pongTimeout = TimeAmount(configuration.webSocketPongTimeout)

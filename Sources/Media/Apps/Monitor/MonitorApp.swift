@@ -24,10 +24,8 @@ public final class MonitorApp: CallApp {
         }
     }
 
-    /// What the monitor measured, for `call.ended` and tests.
+    /// What the monitor measured, reported in `call.ended` (frame counts are the session's).
     public struct Statistics: Sendable, Hashable {
-        public var frames = 0
-        public var bytes = 0
         public var windows = 0
         public var voiceWindows = 0
         public var loudestDBFS = -Double.infinity
@@ -65,8 +63,6 @@ public final class MonitorApp: CallApp {
 
     public func received(_ frame: MediaFrame, call: any CallControl) {
         guard frame.track == .inbound else { return }
-        self.statistics.frames += 1
-        self.statistics.bytes += frame.payload.readableBytes
         self.recorder?.append(frame.payload)
         self.measure(frame.payload)
         guard let level = self.lastLevel else { return }
@@ -82,9 +78,14 @@ public final class MonitorApp: CallApp {
     }
 
     public func stopped(call: any CallControl) -> EventLoopFuture<CallAppReport> {
-        guard let recorder = self.recorder else { return call.eventLoop.makeSucceededFuture(CallAppReport()) }
+        let windowMilliseconds = self.configuration.levelMeter.windowSamples * 1000 / max(1, call.info.sampleRate)
+        var report = CallAppReport()
+        report.voiceMilliseconds = self.statistics.voiceWindows * windowMilliseconds
+        report.loudestDBFS = self.statistics.windows > 0 ? (self.statistics.loudestDBFS * 10).rounded() / 10 : nil
+        guard let recorder = self.recorder else { return call.eventLoop.makeSucceededFuture(report) }
         self.recorder = nil
         let logger = call.logger
+        let measured = report
         return recorder.finish(on: call.eventLoop).map { result in
             if let error = result.error {
                 logger.error(
@@ -94,7 +95,9 @@ public final class MonitorApp: CallApp {
                     "Call recording has gaps: the disk was too slow",
                     metadata: ["media.recording": "\(result.path)", "media.dropped_bytes": "\(result.bytesDropped)"])
             }
-            return CallAppReport(recordingPath: result.error == nil ? result.path : nil)
+            var finished = measured
+            finished.recordingPath = result.error == nil ? result.path : nil
+            return finished
         }
     }
 
@@ -117,21 +120,9 @@ public final class MonitorApp: CallApp {
     }
 }
 
-/// File names for recordings: provider ids reduced to safe characters, so a hostile id cannot
-/// climb out of the recordings directory.
+/// File names for recordings: the provider's ids, sanitised.
 enum RecordingName {
     static func fileName(callSid: String, streamSid: String) -> String {
-        "\(self.safe(callSid))-\(self.safe(streamSid)).wav"
-    }
-
-    static func safe(_ id: String) -> String {
-        let kept = id.unicodeScalars.prefix(64).map { scalar -> Character in
-            let value = scalar.value
-            let isSafe =
-                (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
-                || scalar == "_" || scalar == "-"
-            return isSafe ? Character(scalar) : "_"
-        }
-        return kept.isEmpty ? "unknown" : String(kept)
+        "\(SafeFileName.sanitised(callSid))-\(SafeFileName.sanitised(streamSid)).wav"
     }
 }

@@ -28,10 +28,7 @@ public struct PromptLibrary: Sendable {
     /// The file a prompt name refers to, or `nil` when the name is not a safe file name.
     public func path(for name: String) -> String? {
         guard !name.isEmpty, name.utf8.count <= 128, !name.hasPrefix("."),
-            name.unicodeScalars.allSatisfy({ scalar in
-                (0x30...0x39).contains(scalar.value) || (0x41...0x5A).contains(scalar.value)
-                    || (0x61...0x7A).contains(scalar.value) || scalar == "." || scalar == "_" || scalar == "-"
-            })
+            name.unicodeScalars.allSatisfy({ SafeFileName.isAllowed($0, extra: "._-") })
         else { return nil }
         return self.directory + "/" + (name.lowercased().hasSuffix(".wav") ? name : name + ".wav")
     }

@@ -34,7 +34,6 @@ public struct MediaEndpoint: WebSocketEndpoint {
         var configuration = WebSocketEndpointConfiguration()
         configuration.maxMessageSize = 64 << 10
         configuration.allowedOrigins = .any
-        configuration.outboundQueue = BoundedQueueConfiguration(capacity: 600, policy: .dropOldest)
         configuration.pausesReadingWhileOutboundQueued = false
         // ~100 frames (2 s) of echoed audio; past that the send queue takes over and drops the oldest.
         configuration.socketSendBufferSize = 32 << 10
@@ -69,7 +68,8 @@ public struct MediaEndpointConfiguration: Sendable {
     public var eventBus: any EventBus
     /// Decoded inbound events held while the app pauses receiving: 500 frames = 10 s of audio.
     public var receiveQueueCapacity = 500
-    /// Outbound messages the socket could not take yet: 600 frames = 12 s of audio.
+    /// Outbound messages the socket could not take yet: 600 frames = 12 s of audio. The endpoint
+    /// makes the connection's outbound queue this size, with the drop-oldest policy.
     public var sendQueueCapacity = 600
     /// A stream that has not sent `start` by then is closed (1008).
     public var startTimeout: TimeAmount = .seconds(5)
@@ -88,15 +88,9 @@ public struct MediaEndpointConfiguration: Sendable {
         self.wallClock = wallClock
     }
 
+    /// Milliseconds since the Unix epoch, from `CLOCK_REALTIME`.
     @Sendable
     public static func systemMilliseconds() -> Int64 {
-        Int64(NIODeadline.wallClockMilliseconds)
-    }
-}
-
-extension NIODeadline {
-    /// Milliseconds since the Unix epoch, from `CLOCK_REALTIME`.
-    static var wallClockMilliseconds: Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000

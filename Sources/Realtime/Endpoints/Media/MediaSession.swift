@@ -218,6 +218,8 @@ final class MediaSession: WebSocketSession, CallControl {
                 summary.recordingPath = report.recordingPath
                 summary.marksPlayed = report.marksPlayed
                 summary.marksFlushed = report.marksFlushed
+                summary.voiceMilliseconds = report.voiceMilliseconds
+                summary.loudestDBFS = report.loudestDBFS
             }
             ended.summary = summary
             logger.info(
