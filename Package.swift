@@ -35,6 +35,10 @@ let package = Package(
     targets: [
         // OpenSSL's libcrypto from libssl-dev: HMAC-SHA1 for provider signatures.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // SQLite (libsqlite3-dev): the embedded default database.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq (libpq-dev): PostgreSQL when DATABASE_URL is set.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "Core",
             dependencies: [
@@ -74,9 +78,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Storage",
+            dependencies: [
+                "Core", "CSQLite", "CLibPQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "REST",
             dependencies: [
                 "Core",
+                "Storage",
                 "Media",
                 "Realtime",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -124,7 +139,7 @@ let package = Package(
         .target(
             name: "SwitchboardTestSupport",
             dependencies: [
-                "Core", "Media", "REST",
+                "Core", "Media", "REST", "Storage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -134,6 +149,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core", "SwitchboardTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "SwitchboardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MediaTests",
             dependencies: ["Media", .product(name: "NIOCore", package: "swift-nio")],

@@ -32,7 +32,18 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(SwitchboardServer.makeMetricsFactory(registry: registry))
         let logger = Logger(label: "switchboard")
 
-        let server = SwitchboardServer(configuration: configuration, logger: logger, metricsRegistry: registry)
+        let server: SwitchboardServer
+        do {
+            server = try SwitchboardServer(configuration: configuration, logger: logger, metricsRegistry: registry)
+        } catch {
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            throw ExitCode(64)
+        }
+        if let generated = server.generatedAdminKey, generated.wasCreated {
+            // Printed once, on the terminal only: the key never goes to the log.
+            print("switchboard: API_KEYS is unset; generated an admin key (kept in \(generated.path)): \(generated.key)")
+        }
+        await server.prepareStorage()
         let services = server.makeServices { port in
             logger.info(
                 "Switchboard listening",

@@ -43,6 +43,12 @@ struct ServeOptions: ParsableArguments {
     var mediaSendQueue: String?
     @Option(help: "Seconds a media stream has to send its start event (MEDIA_START_TIMEOUT, default 5).")
     var mediaStartTimeout: String?
+    @Option(help: "postgres:// URL; unset = the SQLite file DATA_DIR/switchboard.sqlite (DATABASE_URL).")
+    var databaseUrl: String?
+    @Option(help: "Database connections per instance (DATABASE_POOL_SIZE, default 8).") var databasePoolSize: String?
+    @Option(help: "Comma-separated key:role pairs, role admin or agent (API_KEYS; unset = a generated admin key).")
+    var apiKeys: String?
+    @Option(help: "Requests per minute per API key; 0 = no limit (RATE_LIMIT, default 1200).") var rateLimit: String?
 
     /// The flags that were given, keyed by their environment variable.
     var flags: [String: String] {
@@ -56,7 +62,8 @@ struct ServeOptions: ParsableArguments {
             ("TWILIO_AUTH_TOKEN", self.twilioAuthToken), ("RECORDINGS_DIR", self.recordingsDir),
             ("PROMPTS_DIR", self.promptsDir), ("MEDIA_DEFAULT_APP", self.mediaDefaultApp),
             ("MEDIA_RECEIVE_QUEUE", self.mediaReceiveQueue), ("MEDIA_SEND_QUEUE", self.mediaSendQueue),
-            ("MEDIA_START_TIMEOUT", self.mediaStartTimeout),
+            ("MEDIA_START_TIMEOUT", self.mediaStartTimeout), ("DATABASE_URL", self.databaseUrl),
+            ("DATABASE_POOL_SIZE", self.databasePoolSize), ("API_KEYS", self.apiKeys), ("RATE_LIMIT", self.rateLimit),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { name, value in value.map { (name, $0) } })
     }

@@ -131,8 +131,8 @@ struct ConfigurationTests {
     }
 
     @Test func theVariableListNamesEverySetting() {
-        #expect(SwitchboardConfiguration.variables.count == 22)
-        #expect(Set(SwitchboardConfiguration.variables).count == 22)
+        #expect(SwitchboardConfiguration.variables.count == 26)
+        #expect(Set(SwitchboardConfiguration.variables).count == 26)
     }
 
     struct BadValue: Sendable, CustomTestStringConvertible {

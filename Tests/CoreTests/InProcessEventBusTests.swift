@@ -13,6 +13,7 @@ private func event(_ sequence: Int, publisher: Int = 0, kind: CallEvent.Kind = .
 private func sequence(of event: DomainEvent) -> Int {
     switch event {
     case .call(let call): Int(call.timestampMilliseconds)
+    case .ticket(let ticket): Int(ticket.timestampMicroseconds)
     }
 }
 

@@ -5,6 +5,12 @@ import Prometheus
 public import REST
 import ServiceLifecycle
 
+/// The API keys every in-process test server accepts.
+public enum TestAPIKeys {
+    public static let admin = "test-admin-key-0123456789"
+    public static let agent = "test-agent-key-0123456789"
+}
+
 /// A Switchboard server running inside the test process on 127.0.0.1 and a free port.
 public struct RunningServer: Sendable {
     public let port: Int
@@ -30,6 +36,9 @@ public func withSwitchboardServer<T: Sendable>(
     configuration.dataDirectory = NSTemporaryDirectory() + "switchboard-test-\(UUID().uuidString)"
     configuration.webSocketCloseTimeout = .seconds(1)
     configuration.drainTimeout = .seconds(5)
+    configuration.apiKeys = [
+        APIKeyGrant(key: TestAPIKeys.admin, role: .admin), APIKeyGrant(key: TestAPIKeys.agent, role: .agent),
+    ]
     configure(&configuration)
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
@@ -37,8 +46,9 @@ public func withSwitchboardServer<T: Sendable>(
     var logger = Logger(label: "switchboard-test")
     logger.logLevel =
         ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
-    let server = SwitchboardServer(
+    let server = try SwitchboardServer(
         configuration: configuration, logger: logger, metricsRegistry: PrometheusCollectorRegistry())
+    await server.prepareStorage()
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let services = server.makeServices { port in portContinuation.yield(port) }
     let group = ServiceGroup(configuration: .init(services: services, logger: logger))

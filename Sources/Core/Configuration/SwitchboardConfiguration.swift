@@ -55,6 +55,16 @@ public struct SwitchboardConfiguration: Sendable {
     /// `MEDIA_START_TIMEOUT`: how long a media stream may take to send `start`.
     public var mediaStartTimeout: Duration = .seconds(5)
 
+    /// `DATABASE_URL`: a `postgres://` URL; unset = the embedded SQLite file `DATA_DIR/switchboard.sqlite`.
+    public var databaseURL: String?
+    /// `DATABASE_POOL_SIZE`: database connections (and storage threads) per instance.
+    public var databasePoolSize: Int = 8
+    /// `API_KEYS`: `key:role` pairs (role `admin` or `agent`); empty = a generated admin key kept in
+    /// `DATA_DIR`.
+    public var apiKeys: [APIKeyGrant] = []
+    /// `RATE_LIMIT`: requests per minute each API key may make; 0 turns the limit off.
+    public var rateLimitPerMinute: Int = 1200
+
     /// The call apps `MEDIA_DEFAULT_APP` may name.
     public static let mediaApps = ["echo", "monitor", "playback"]
 
@@ -70,7 +80,8 @@ public struct SwitchboardConfiguration: Sendable {
         "HOST", "PORT", "PUBLIC_URL", "DATA_DIR", "LOG_LEVEL", "LOG_FORMAT", "DRAIN_TIMEOUT", "ALLOWED_ORIGINS",
         "HANDSHAKE_TIMEOUT", "HTTP_IDLE_TIMEOUT", "WS_MAX_CONNECTIONS", "WS_PING_INTERVAL", "WS_PONG_TIMEOUT",
         "WS_IDLE_TIMEOUT", "WS_CLOSE_TIMEOUT", "TWILIO_AUTH_TOKEN", "RECORDINGS_DIR", "PROMPTS_DIR",
-        "MEDIA_DEFAULT_APP", "MEDIA_RECEIVE_QUEUE", "MEDIA_SEND_QUEUE", "MEDIA_START_TIMEOUT",
+        "MEDIA_DEFAULT_APP", "MEDIA_RECEIVE_QUEUE", "MEDIA_SEND_QUEUE", "MEDIA_START_TIMEOUT", "DATABASE_URL",
+        "DATABASE_POOL_SIZE", "API_KEYS", "RATE_LIMIT",
     ]
 
     /// Reads and validates every setting; the first bad one throws.
@@ -142,6 +153,26 @@ public struct SwitchboardConfiguration: Sendable {
         self.mediaSendQueue = try source.integer("MEDIA_SEND_QUEUE", default: defaults.mediaSendQueue, in: 1...100_000)
         self.mediaStartTimeout = try source.seconds(
             "MEDIA_START_TIMEOUT", default: defaults.mediaStartTimeout, in: 0.1...120)
+        self.databaseURL = try source.value(
+            "DATABASE_URL", default: nil, expected: "a postgres:// or postgresql:// URL", secret: true
+        ) {
+            let url = $0.trimmingSpaces()
+            return (url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) && !url.contains("\0") ? url : nil
+        }
+        self.databasePoolSize = try source.integer(
+            "DATABASE_POOL_SIZE", default: defaults.databasePoolSize, in: 1...64)
+        self.apiKeys = try source.value(
+            "API_KEYS",
+            default: [],
+            expected: "a comma-separated list of key:role with role admin or agent (printable keys)",
+            secret: true
+        ) { raw in
+            let items = raw.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+            let grants = items.compactMap(APIKeyGrant.init(parsing:))
+            return grants.count == items.count && !grants.isEmpty ? grants : nil
+        }
+        self.rateLimitPerMinute = try source.integer(
+            "RATE_LIMIT", default: defaults.rateLimitPerMinute, in: 0...10_000_000)
     }
 
     private static func directoryPath(_ raw: String) -> String? {

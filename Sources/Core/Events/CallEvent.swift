@@ -16,6 +16,8 @@ public struct CallEvent: Sendable, Hashable {
     public var accountSid: String?
     /// The call app serving the stream (`echo`, `monitor`, `playback`).
     public var app: String
+    /// The CRM ticket the call belongs to, from the stream's `ticket_id` custom parameter.
+    public var ticketID: String?
     /// Wall-clock time of the event, milliseconds since the Unix epoch.
     public var timestampMilliseconds: Int64
     /// What `call.updated` carries; empty for the other kinds.
@@ -29,10 +31,12 @@ public struct CallEvent: Sendable, Hashable {
         streamSid: String,
         accountSid: String? = nil,
         app: String,
+        ticketID: String? = nil,
         timestampMilliseconds: Int64,
         update: Update = Update(),
         summary: Summary? = nil
     ) {
+        self.ticketID = ticketID
         self.kind = kind
         self.callSid = callSid
         self.streamSid = streamSid

@@ -2,11 +2,13 @@
 /// cases, so a subscriber's `switch` names what it handles.
 public enum DomainEvent: Sendable, Hashable {
     case call(CallEvent)
+    case ticket(TicketEvent)
 
     /// The live-protocol topic the event belongs to (`calls`, `tickets`, `presence`).
     public var topic: String {
         switch self {
         case .call: "calls"
+        case .ticket: "tickets"
         }
     }
 
@@ -14,6 +16,7 @@ public enum DomainEvent: Sendable, Hashable {
     public var name: String {
         switch self {
         case .call(let event): event.kind.rawValue
+        case .ticket(let event): event.kind.rawValue
         }
     }
 }

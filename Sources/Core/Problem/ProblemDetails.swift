@@ -8,15 +8,30 @@ public struct ProblemDetails: Codable, Sendable, Hashable, Error {
     public var status: Int
     public var detail: String?
     public var instance: String?
+    /// An extension member for validation problems: each bad field of the request and why.
+    public var errors: [FieldError]?
 
     public init(
-        status: Int, title: String, detail: String? = nil, type: String = "about:blank", instance: String? = nil
+        status: Int, title: String, detail: String? = nil, type: String = "about:blank", instance: String? = nil,
+        errors: [FieldError]? = nil
     ) {
         self.type = type
         self.title = title
         self.status = status
         self.detail = detail
         self.instance = instance
+        self.errors = errors
+    }
+
+    /// One rejected field: its name as the client sent it (`tags[2]` for an array item) and why.
+    public struct FieldError: Codable, Sendable, Hashable {
+        public var field: String
+        public var detail: String
+
+        public init(field: String, detail: String) {
+            self.field = field
+            self.detail = detail
+        }
     }
 
     /// The media type of a problem body.

@@ -8,6 +8,7 @@ public import NIOPosix
 public import Prometheus
 public import Realtime
 public import ServiceLifecycle
+public import Storage
 
 /// The whole server assembled from a configuration: the WebSocket endpoints, the HTTP routes, and
 /// the services to run. `switchboard serve` and the in-process tests build it the same way.
@@ -15,21 +16,39 @@ public struct SwitchboardServer: Sendable {
     public let configuration: SwitchboardConfiguration
     public let webSocketServer: WebSocketServer
     public let metricsRegistry: PrometheusCollectorRegistry
-    /// Where call (and later ticket and presence) events are published.
+    /// Where call, ticket and (later) presence events are published.
     public let eventBus: any EventBus
+    /// The CRM database: SQLite under `DATA_DIR`, or PostgreSQL at `DATABASE_URL`.
+    public let database: SQLDatabase
+    public let store: CRMStore
+    /// The admin key made at first start when `API_KEYS` is unset; `serve` prints it once.
+    public let generatedAdminKey: GeneratedAdminKey?
+    private let keyRing: APIKeyRing
+    private let storageGate = StorageGate()
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
 
     /// - Parameters:
     ///   - metricsRegistry: where `/metrics` reads from; the server's own metrics are created in it.
+    /// - Throws: ``GeneratedAdminKeyError`` when `API_KEYS` is unset and the key file is unusable.
     public init(
         configuration: SwitchboardConfiguration,
         logger: Logger,
         metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         eventBus: any EventBus = InProcessEventBus(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) {
+    ) throws {
         self.configuration = configuration
+        if configuration.apiKeys.isEmpty {
+            let generated = try GeneratedAdminKey.loadOrCreate(dataDirectory: configuration.dataDirectory)
+            self.generatedAdminKey = generated
+            self.keyRing = APIKeyRing(grants: [APIKeyGrant(key: generated.key, role: .admin)])
+        } else {
+            self.generatedAdminKey = nil
+            self.keyRing = APIKeyRing(grants: configuration.apiKeys)
+        }
+        self.database = Self.makeDatabase(configuration)
+        self.store = CRMStore(database: self.database)
         self.logger = logger
         self.metricsRegistry = metricsRegistry
         self.eventBus = eventBus
@@ -84,22 +103,55 @@ public struct SwitchboardServer: Sendable {
         return routes
     }
 
-    /// The services to run in a `ServiceGroup`: the HTTP server, then the WebSocket drain (listed
-    /// last so that graceful shutdown, which runs in reverse order, drains WebSockets first).
+    /// The database `DATABASE_URL` names, else the SQLite file in `DATA_DIR`. Opening is lazy: no
+    /// connection is made until the first query.
+    static func makeDatabase(_ configuration: SwitchboardConfiguration) -> SQLDatabase {
+        var pool = SQLDatabase.Configuration()
+        pool.poolSize = configuration.databasePoolSize
+        if let url = configuration.databaseURL {
+            return SQLDatabase(connector: PostgresConnector(url: url), configuration: pool)
+        }
+        return SQLDatabase(
+            connector: SQLiteConnector(path: configuration.dataDirectory + "/switchboard.sqlite"), configuration: pool)
+    }
+
+    /// Brings the schema up to date once before the server listens, so the first request finds its
+    /// tables. When the database is down this returns `false` and the storage service keeps trying
+    /// in the background (CRM routes answer 503 meanwhile).
+    @discardableResult
+    public func prepareStorage() async -> Bool {
+        await StorageService.migrate(self.database, gate: self.storageGate, logger: self.logger)
+    }
+
+    /// The services to run in a `ServiceGroup`: storage, the HTTP server, the call log, then the
+    /// WebSocket drain (graceful shutdown runs in reverse order: WebSockets drain first, the
+    /// database closes last).
     /// - Parameter onServerRunning: called with the bound port once the server listens.
     public func makeServices(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
-        let router = Router()
+        let router = Router(context: SwitchboardRequestContext.self)
         let catalog = RouteCatalog()
+        // CORS outermost, so its headers reach every answer, problems included.
+        router.add(middleware: CORSMiddleware(allowedOrigins: self.configuration.allowedOrigins))
         router.add(middleware: ProblemMiddleware(catalog: catalog))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: APIKeyMiddleware(keyRing: self.keyRing))
+        router.add(middleware: RateLimitMiddleware(limitPerMinute: self.configuration.rateLimitPerMinute))
+        router.add(middleware: StorageGateMiddleware(gate: self.storageGate))
+        router.add(middleware: IdempotencyMiddleware(store: IdempotencyStore(database: self.database), catalog: catalog))
+        let routes = RouteRegistrar(router: router, catalog: catalog)
         SystemRoutes(
             checks: [
                 DataDirectoryCheck(path: self.configuration.dataDirectory),
                 WebSocketServerCheck(server: self.webSocketServer),
                 EventLoopCheck(group: self.eventLoopGroup),
+                DatabaseCheck(database: self.database, gate: self.storageGate),
             ],
             registry: self.metricsRegistry
         ).add(to: router, catalog: catalog)
+        CRMRoutes(
+            store: self.store, eventBus: self.eventBus,
+            recordings: RecordingFiles(directory: self.configuration.effectiveRecordingsDirectory)
+        ).add(to: routes)
 
         let application = Application(
             router: router,
@@ -121,7 +173,9 @@ public struct SwitchboardServer: Sendable {
             logger: self.logger
         )
         let drain = WebSocketDrainService(server: self.webSocketServer, timeout: self.configuration.drainTimeout)
-        return [application, drain]
+        let storage = StorageService(database: self.database, gate: self.storageGate, logger: self.logger)
+        let callLog = CallLogService(store: self.store, eventBus: self.eventBus, logger: self.logger)
+        return [storage, application, callLog, drain]
     }
 }
 

@@ -16,10 +16,24 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let problem as ProblemDetails {
+        } catch {
+            return Self.response(for: error, request: request, context: context, catalog: self.catalog)
+        }
+    }
+
+    /// The problem answer for any error a route throws; also used by middleware that must see the
+    /// final answer before this one would (idempotency keys store it).
+    static func response(for error: any Error, request: Request, context: Context, catalog: RouteCatalog) -> Response {
+        switch error {
+        case let problem as ProblemDetails:
             return problem.response(headers: [:])
-        } catch let error as HTTPError where error.status == .notFound {
-            let allowed = self.catalog.allowedMethods(for: request.uri.path)
+        case let error as any ProblemConvertible:
+            if error.problem.status >= 500 {
+                context.logger.error("Request failed", metadata: ["error": "\(error)"])
+            }
+            return error.problem.response(headers: error.problemHeaders)
+        case let error as HTTPError where error.status == .notFound:
+            let allowed = catalog.allowedMethods(for: request.uri.path)
             guard !allowed.isEmpty else {
                 return ProblemDetails(
                     status: 404, title: "Not Found", detail: error.body ?? "no resource at \(request.uri.path)"
@@ -32,7 +46,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 title: "Method Not Allowed",
                 detail: "\(request.method) is not allowed on \(request.uri.path); use \(allow)"
             ).response(headers: [.allow: allow])
-        } catch let error as HTTPError {
+        case let error as HTTPError:
             var headers = error.headers
             headers[.contentLength] = nil
             let problem = ProblemDetails(
@@ -41,7 +55,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: error.body ?? Self.defaultDetail(error.status, request: request)
             )
             return problem.response(headers: headers)
-        } catch {
+        default:
             context.logger.error("Unhandled error", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
             return ProblemDetails(
                 status: 500, title: "Internal Server Error", detail: "the server failed to handle this request"

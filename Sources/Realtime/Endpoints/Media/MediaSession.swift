@@ -245,6 +245,7 @@ final class MediaSession: WebSocketSession, CallControl {
             streamSid: info.streamSid,
             accountSid: info.accountSid,
             app: self.app?.name ?? "",
+            ticketID: info.customParameters["ticket_id"].map { String($0.prefix(64)) },
             timestampMilliseconds: timestamp
         )
     }

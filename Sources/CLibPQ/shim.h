@@ -1,0 +1,2 @@
+// libpq (libpq-dev): the PostgreSQL client library.
+#include <libpq-fe.h>

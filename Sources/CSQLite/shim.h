@@ -1,0 +1,2 @@
+// SQLite 3 (libsqlite3-dev): the embedded default database.
+#include <sqlite3.h>
