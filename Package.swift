@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Core", "Media", "Realtime", "REST", "LoadGenerator",
+                "Core", "Media", "Realtime", "REST", "Storage", "LoadGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core", "SwitchboardTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "SwitchboardTestSupport"],
+            dependencies: ["Core", "Storage", "SwitchboardTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,17 +15,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ServeOptions
 
     func run() async throws {
-        let configuration: SwitchboardConfiguration
-        do {
-            configuration = try SwitchboardConfiguration(
-                from: ConfigurationSource(environment: ProcessInfo.processInfo.environment, flags: self.options.flags)
-            )
-            try Self.prepareDataDirectory(configuration.dataDirectory)
-        } catch {
-            // One line naming the variable and what is allowed; no usage dump, no stack.
-            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
-            throw ExitCode(64)
-        }
+        let configuration = try self.options.configuration()
 
         LoggingSystem.bootstrapSwitchboard(format: configuration.logFormat, level: configuration.logLevel)
         let registry = PrometheusCollectorRegistry()
@@ -41,7 +31,8 @@ struct Serve: AsyncParsableCommand {
         }
         if let generated = server.generatedAdminKey, generated.wasCreated {
             // Printed once, on the terminal only: the key never goes to the log.
-            print("switchboard: API_KEYS is unset; generated an admin key (kept in \(generated.path)): \(generated.key)")
+            print(
+                "switchboard: API_KEYS is unset; generated an admin key (kept in \(generated.path)): \(generated.key)")
         }
         await server.prepareStorage()
         let services = server.makeServices { port in
@@ -62,15 +53,5 @@ struct Serve: AsyncParsableCommand {
         groupConfiguration.maximumCancellationDuration = .seconds(2)
         try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("Switchboard stopped")
-    }
-
-    /// Creates `DATA_DIR` when missing; a path that cannot be created stops start-up with one line.
-    static func prepareDataDirectory(_ path: String) throws(ConfigurationError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw ConfigurationError(
-                variable: "DATA_DIR", value: path, expected: "a directory that can be created and written")
-        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Foundation
 
 /// The command-line twins of the environment variables. A flag wins over its variable; both go
 /// through the same parser in ``SwitchboardConfiguration``.
@@ -66,5 +67,31 @@ struct ServeOptions: ParsableArguments {
             ("DATABASE_POOL_SIZE", self.databasePoolSize), ("API_KEYS", self.apiKeys), ("RATE_LIMIT", self.rateLimit),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { name, value in value.map { (name, $0) } })
+    }
+}
+
+extension ServeOptions {
+    /// The validated configuration, with `DATA_DIR` created. A bad value prints one line naming the
+    /// variable and what is allowed (no usage dump, no stack) and exits 64.
+    func configuration() throws -> SwitchboardConfiguration {
+        do {
+            let configuration = try SwitchboardConfiguration(
+                from: ConfigurationSource(environment: ProcessInfo.processInfo.environment, flags: self.flags))
+            try Self.prepareDataDirectory(configuration.dataDirectory)
+            return configuration
+        } catch {
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            throw ExitCode(64)
+        }
+    }
+
+    /// Creates `DATA_DIR` when missing; a path that cannot be created stops start-up with one line.
+    static func prepareDataDirectory(_ path: String) throws(ConfigurationError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError(
+                variable: "DATA_DIR", value: path, expected: "a directory that can be created and written")
+        }
     }
 }

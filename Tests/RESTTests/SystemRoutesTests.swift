@@ -43,7 +43,7 @@ import Testing
                 #expect(response.mediaType == "application/json")
                 let readiness = try decodeBody(ReadinessBody.self, from: response)
                 #expect(readiness.status == "ready")
-                #expect(Set(readiness.checks.keys) == ["data_dir", "websocket", "event_loops"])
+                #expect(Set(readiness.checks.keys) == ["data_dir", "database", "websocket", "event_loops"])
                 for (name, check) in readiness.checks {
                     #expect(check.ready, "check \(name) is not ready: \(check.detail)")
                 }

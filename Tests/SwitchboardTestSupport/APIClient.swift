@@ -39,7 +39,8 @@ public struct APIClient: Sendable {
         return try await withBlockingIO {
             let client = try RawHTTPClient(port: port, timeout: .seconds(15))
             defer { client.close() }
-            let raw = try client.request(method, path, headers: frozenFields + [("Connection", "close")], body: frozenBody)
+            let raw = try client.request(
+                method, path, headers: frozenFields + [("Connection", "close")], body: frozenBody)
             return APIResponse(raw: raw)
         }
     }

@@ -11,7 +11,7 @@
 public struct PostgresTestCluster: Sendable {
     private let cluster: PostgresCluster
 
-    /// Creates and starts a new cluster on a free port (about a second).
+    /// Creates and starts a new cluster on a free port (one to three seconds, mostly `initdb`).
     public static func launch() async throws -> PostgresTestCluster {
         PostgresTestCluster(cluster: try await offloaded { try PostgresCluster.create() })
     }

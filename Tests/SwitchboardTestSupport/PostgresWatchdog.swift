@@ -40,20 +40,12 @@ enum PostgresWatchdog {
         trap '' INT HUP TERM
         test_pid=$1 dir=$2 log=$3 marker=$4
         shift 4
-        alive() { ps -o stat= -p "$1" | grep -qv '^Z'; }
-        child=
         if [ $# -gt 0 ]; then
-            "$@" >>"$log" 2>&1 </dev/null &
-            child=$!
+            # The subshell stays the server's parent: it reaps it and records how it ended.
+            ( "$@" >>"$log" 2>&1 </dev/null; echo "$?" >"$marker" ) &
         fi
-        while kill -0 "$test_pid" 2>/dev/null; do
-            if [ -n "$child" ] && ! alive "$child"; then
-                wait "$child"
-                echo "$?" >"$marker"
-                child=
-            fi
-            sleep 0.2
-        done
+        while kill -0 "$test_pid" 2>/dev/null; do sleep 0.5; done
+        alive() { ps -o stat= -p "$1" | grep -qv '^Z'; }
         pid=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null)
         data=$(cd "$dir/data" 2>/dev/null && pwd -P)
         # A stale pid file may name an unrelated process by now; the postmaster's cwd is its data directory.
@@ -65,7 +57,8 @@ enum PostgresWatchdog {
             while [ $i -lt 50 ] && alive "$pid"; do sleep 0.1; i=$((i + 1)); done
             if alive "$pid"; then kill -KILL "$pid" $children 2>/dev/null; fi
         fi
-        rm -rf "$dir"
         wait
+        # Another watchdog's subshell may still be writing its exit marker into the directory.
+        rm -rf "$dir" 2>/dev/null || { sleep 0.5; rm -rf "$dir"; }
         """#
 }

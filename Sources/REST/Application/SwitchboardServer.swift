@@ -105,7 +105,7 @@ public struct SwitchboardServer: Sendable {
 
     /// The database `DATABASE_URL` names, else the SQLite file in `DATA_DIR`. Opening is lazy: no
     /// connection is made until the first query.
-    static func makeDatabase(_ configuration: SwitchboardConfiguration) -> SQLDatabase {
+    public static func makeDatabase(_ configuration: SwitchboardConfiguration) -> SQLDatabase {
         var pool = SQLDatabase.Configuration()
         pool.poolSize = configuration.databasePoolSize
         if let url = configuration.databaseURL {
@@ -137,7 +137,8 @@ public struct SwitchboardServer: Sendable {
         router.add(middleware: APIKeyMiddleware(keyRing: self.keyRing))
         router.add(middleware: RateLimitMiddleware(limitPerMinute: self.configuration.rateLimitPerMinute))
         router.add(middleware: StorageGateMiddleware(gate: self.storageGate))
-        router.add(middleware: IdempotencyMiddleware(store: IdempotencyStore(database: self.database), catalog: catalog))
+        router.add(
+            middleware: IdempotencyMiddleware(store: IdempotencyStore(database: self.database), catalog: catalog))
         let routes = RouteRegistrar(router: router, catalog: catalog)
         SystemRoutes(
             checks: [

@@ -33,8 +33,10 @@ public struct GeneratedAdminKey: Sendable, CustomStringConvertible {
     ///
     /// Blocking file I/O: call it at startup, before the server runs.
     public static func loadOrCreate(dataDirectory: String) throws(GeneratedAdminKeyError) -> GeneratedAdminKey {
-        let directory = dataDirectory.hasSuffix("/") ? String(dataDirectory.dropLast()) : dataDirectory
-        let path = (directory.isEmpty ? "." : directory) + "/" + Self.fileName
+        let directory =
+            dataDirectory.count > 1 && dataDirectory.hasSuffix("/")
+            ? String(dataDirectory.dropLast()) : dataDirectory
+        let path = (directory.isEmpty ? "." : directory) + (directory.hasSuffix("/") ? "" : "/") + Self.fileName
         if let key = try Self.readKey(path) {
             return GeneratedAdminKey(key: key, path: path, wasCreated: false)
         }

@@ -35,7 +35,8 @@ extension SQLError: ProblemConvertible {
             ProblemDetails(
                 status: 503, title: "Service Unavailable", detail: "the database is unavailable; retry shortly")
         case .overloaded:
-            ProblemDetails(status: 503, title: "Service Unavailable", detail: "the database is overloaded; retry shortly")
+            ProblemDetails(
+                status: 503, title: "Service Unavailable", detail: "the database is overloaded; retry shortly")
         case .conflict:
             ProblemDetails(
                 status: 503, title: "Service Unavailable", detail: "the change collided with another; retry it")

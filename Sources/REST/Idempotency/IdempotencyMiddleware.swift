@@ -60,7 +60,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            response = ProblemMiddleware<Context>.response(for: error, request: request, context: context, catalog: self.catalog)
+            response = ProblemMiddleware<Context>.response(
+                for: error, request: request, context: context, catalog: self.catalog)
         }
         return try await self.finish(response, scope: caller.keyID, key: key, logger: context.logger)
     }
@@ -92,7 +93,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
     private static func fingerprint(_ request: Request, body: ByteBuffer) -> String {
         var bytes = Array("\(request.method.rawValue) \(request.uri.path)\n".utf8)
         bytes.append(contentsOf: body.readableBytesView)
-        return SHA1Digest.hash(bytes).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return SHA1Digest.hash(bytes).map {
+            String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+        }.joined()
     }
 }
 

@@ -33,19 +33,23 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return error.problem.response(headers: error.problemHeaders)
         case let error as HTTPError where error.status == .notFound:
+            // Keep what middleware added on the way out (rate-limit fields).
+            var headers = error.headers
+            headers[.contentLength] = nil
             let allowed = catalog.allowedMethods(for: request.uri.path)
             guard !allowed.isEmpty else {
                 return ProblemDetails(
                     status: 404, title: "Not Found", detail: error.body ?? "no resource at \(request.uri.path)"
                 )
-                .response(headers: [:])
+                .response(headers: headers)
             }
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            headers[.allow] = allow
             return ProblemDetails(
                 status: 405,
                 title: "Method Not Allowed",
                 detail: "\(request.method) is not allowed on \(request.uri.path); use \(allow)"
-            ).response(headers: [.allow: allow])
+            ).response(headers: headers)
         case let error as HTTPError:
             var headers = error.headers
             headers[.contentLength] = nil

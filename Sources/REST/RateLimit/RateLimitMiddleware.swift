@@ -65,14 +65,15 @@ public struct RateLimitMiddleware: RouterMiddleware {
         } catch let problem as ProblemDetails {
             throw WithRateLimitFields(underlying: problem, problem: problem, headers: fields)
         } catch var error as HTTPError {
+            // Left to ProblemMiddleware, which answers 404 and 405 from the route catalog.
             error.headers.append(contentsOf: fields)
             throw error
         }
     }
 }
 
-/// A route's error with the rate-limit fields added, still rendered by ``ProblemMiddleware``: it
-/// answers 404 and 405 from the route catalog and logs server errors, which this middleware cannot.
+/// A route's problem with the rate-limit fields added. It is thrown on rather than rendered here so
+/// that ``ProblemMiddleware`` stays the one place that renders and logs failures.
 private struct WithRateLimitFields: ProblemConvertible, CustomStringConvertible {
     var underlying: any Error
     var problem: ProblemDetails

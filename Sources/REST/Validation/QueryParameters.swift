@@ -79,7 +79,9 @@ struct QueryParameters {
     mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let raw = self.string(name) else { return nil }
         guard let value = Int(raw), range.contains(value) else {
-            self.fail(name, "\"\(RequestBody.quoted(raw))\" is not an integer from \(range.lowerBound) to \(range.upperBound)")
+            self.fail(
+                name, "\"\(RequestBody.quoted(raw))\" is not an integer from \(range.lowerBound) to \(range.upperBound)"
+            )
             return nil
         }
         return value

@@ -15,15 +15,16 @@ public struct Migrator: Sendable {
     public func migrate(_ database: SQLDatabase) async throws -> [Migration] {
         let migrations = self.migrations
         return try await database.transaction { connection in
+            if connection.dialect == .postgresql {
+                // Before anything else: two instances creating the table at once would collide in
+                // PostgreSQL's catalog. Any constant works; it only has to be the same everywhere.
+                _ = try connection.query("SELECT pg_advisory_xact_lock(7383)")
+            }
             try connection.executeScript(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
                 """)
-            if connection.dialect == .postgresql {
-                // Any constant: it only has to be the same for every Switchboard instance.
-                _ = try connection.query("SELECT pg_advisory_xact_lock(7383)")
-            }
             let applied = try connection.query("SELECT version, name FROM schema_migrations ORDER BY version")
             var known: [Int: String] = [:]
             for row in applied { known[Int(try row.integer("version"))] = try row.text("name") }
@@ -34,7 +35,8 @@ public struct Migrator: Sendable {
             for migration in migrations {
                 if let name = known[migration.version] {
                     guard name == migration.name else {
-                        throw MigrationError.mismatch(version: migration.version, applied: name, expected: migration.name)
+                        throw MigrationError.mismatch(
+                            version: migration.version, applied: name, expected: migration.name)
                     }
                     continue
                 }

@@ -79,6 +79,11 @@ final class PostgresConnection: SQLConnection {
 
     private func prepared(_ sql: String, until deadline: ContinuousClock.Instant) throws(SQLError) -> String {
         if let name = self.statements[sql] { return name }
+        // List filters combine into many statement texts; bound what the server keeps per session.
+        if self.statements.count >= SQLDialect.statementCacheSize {
+            try self.executeScript("DEALLOCATE ALL")
+            self.statements = [:]
+        }
         let name = "switchboard_\(self.nextStatement)"
         self.nextStatement += 1
         let results = try self.roundTrip(until: deadline) { PQsendPrepare($0, name, sql, 0, nil) }

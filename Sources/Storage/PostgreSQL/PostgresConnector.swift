@@ -11,7 +11,8 @@ import CLibPQ
 /// Both timeouts are enforced here with poll(2) rather than left to libpq, whose `connect_timeout`
 /// counts whole seconds (at least 2) and whose blocking calls have no query timeout at all.
 public struct PostgresConnector: SQLConnector {
-    /// Bounds the whole connect, TCP and start-up handshake; a frozen server fails it too.
+    /// Bounds the whole connect, TCP and start-up handshake, whatever the URL's `connect_timeout` says;
+    /// a frozen server fails it too.
     public let connectTimeout: Duration
     /// Bounds each statement, from sending it to its last result. A connection that runs out of time
     /// is closed, since its answer may still arrive.
@@ -31,15 +32,17 @@ public struct PostgresConnector: SQLConnector {
 
     public func connect() throws(SQLError) -> any SQLConnection {
         let deadline = ContinuousClock.now + self.connectTimeout
-        let seconds = max(1, Int(PostgresSocket.milliseconds(self.connectTimeout) + 999) / 1000)
-        let statementTimeout = Int(PostgresSocket.milliseconds(self.queryTimeout)) + 1000
+        let seconds = max(1, (Int(PostgresSocket.milliseconds(self.connectTimeout)) + 999) / 1000)
+        let statementTimeout = min(Int(Int32.max), Int(PostgresSocket.milliseconds(self.queryTimeout)) + 1000)
         // libpq keeps the last value of a repeated keyword, and the URL's own settings take the place
         // of `dbname`: the entries before it are defaults the URL may override, the one after is not.
         let settings = [
+            // Only libpq's blocking calls read it; `handshake` enforces connectTimeout itself.
             ("connect_timeout", String(seconds)),
             ("application_name", "switchboard"),
             // The server gives up a little after the client does, so a statement abandoned on timeout
-            // does not run on (PQcancel could do that, but it blocks on a frozen server).
+            // does not run on (PQcancel could do that, but it blocks on a frozen server). A URL that
+            // sets `options` goes without.
             ("options", "-c statement_timeout=\(statementTimeout)"),
             ("dbname", self.url),
             // Text is decoded as UTF-8.

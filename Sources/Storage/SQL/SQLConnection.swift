@@ -4,6 +4,9 @@
 public enum SQLDialect: String, Sendable, Hashable {
     case sqlite
     case postgresql
+
+    /// Prepared statements a connection keeps; past it the cache starts over.
+    static let statementCacheSize = 256
 }
 
 /// One open connection, used by one thread at a time (the pool hands it to exactly one job).

@@ -60,8 +60,14 @@ final class SQLiteConnection: SQLConnection {
     private func prepare(_ sql: String) throws(SQLError) -> OpaquePointer {
         if let cached = self.statements[sql] { return cached }
         guard let handle = self.handle else { throw SQLError(.unavailable, "connection closed") }
+        // List filters combine into many statement texts; bound the cache so memory cannot grow.
+        if self.statements.count >= SQLDialect.statementCacheSize {
+            for statement in self.statements.values { sqlite3_finalize(statement) }
+            self.statements = [:]
+        }
         var statement: OpaquePointer?
-        let status = sqlite3_prepare_v3(handle, Self.sqliteParameters(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT),
+        let status = sqlite3_prepare_v3(
+            handle, Self.sqliteParameters(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT),
             &statement, nil)
         guard status == SQLITE_OK, let statement else { throw self.error(status) }
         self.statements[sql] = statement

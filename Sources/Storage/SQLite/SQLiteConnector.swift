@@ -23,7 +23,8 @@ public struct SQLiteConnector: SQLConnector {
             sqlite3_close_v2(handle)
             throw SQLError(.unavailable, "cannot open \(self.path): \(message)")
         }
-        let milliseconds = self.busyTimeout.components.seconds * 1000
+        let milliseconds =
+            self.busyTimeout.components.seconds * 1000
             + self.busyTimeout.components.attoseconds / 1_000_000_000_000_000
         sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
         let connection = SQLiteConnection(handle: handle)

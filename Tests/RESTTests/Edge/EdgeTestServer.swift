@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import REST
@@ -36,7 +37,8 @@ final class ManualClock: Sendable {
 ///
 /// Routes: `GET /health` (open), `GET /v1/whoami` (any key: the caller's key id and role),
 /// `GET /v1/admin` (admin only), `GET /v1/open-admin` (admin only, but on an open path by mistake),
-/// `GET /v1/conflict` (throws a 409 problem).
+/// `GET /v1/conflict` (throws a 409 problem), `GET /v1/busy` (a ``ProblemConvertible`` 503 with
+/// `Retry-After`), `GET /v1/bad` (an `HTTPError` 400).
 func withEdgeServer(
     rateLimitPerMinute: Int = 0,
     allowedOrigins: [String] = [],
@@ -69,7 +71,9 @@ func withEdgeServer(
     router.get("/v1/conflict") { _, _ -> String in
         throw ProblemDetails(status: 409, title: "Conflict", detail: "always")
     }
-    for path in ["/health", "/v1/whoami", "/v1/admin", "/v1/open-admin", "/v1/conflict"] {
+    router.get("/v1/busy") { _, _ -> String in throw EdgeBusyError() }
+    router.get("/v1/bad") { _, _ -> String in throw HTTPError(.badRequest, message: "bad request") }
+    for path in ["/health", "/v1/whoami", "/v1/admin", "/v1/open-admin", "/v1/conflict", "/v1/busy", "/v1/bad"] {
         catalog.register(.get, path)
     }
 
@@ -104,6 +108,11 @@ func withEdgeServer(
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
     }
+}
+
+struct EdgeBusyError: ProblemConvertible {
+    var problem: ProblemDetails { ProblemDetails(status: 503, title: "Service Unavailable", detail: "busy") }
+    var problemHeaders: HTTPFields { [.retryAfter: "5"] }
 }
 
 enum EdgeTestError: Error {

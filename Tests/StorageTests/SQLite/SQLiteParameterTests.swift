@@ -8,6 +8,8 @@ import Testing
     }
 
     @Test func quotedDollarsStayAsTheyAre() {
-        #expect(SQLiteConnection.sqliteParameters("SELECT '$1', \"$x\" FROM t WHERE b = $3") == "SELECT '$1', \"$x\" FROM t WHERE b = ?3")
+        #expect(
+            SQLiteConnection.sqliteParameters("SELECT '$1', \"$x\" FROM t WHERE b = $3")
+                == "SELECT '$1', \"$x\" FROM t WHERE b = ?3")
     }
 }

@@ -22,7 +22,8 @@ struct CallLogService: Service {
             await self.record(call)
             let dropped = subscription.dropped
             if dropped > reportedDrops {
-                self.logger.warning("Call log fell behind; events were dropped", metadata: ["crm.dropped": "\(dropped)"])
+                self.logger.warning(
+                    "Call log fell behind; events were dropped", metadata: ["crm.dropped": "\(dropped)"])
                 reportedDrops = dropped
             }
         }

@@ -22,7 +22,8 @@ struct RecordingFiles: Sendable {
             let size = (attributes[.size] as? NSNumber)?.intValue
         else {
             throw ProblemDetails(
-                status: 404, title: "Not Found", detail: "the recording is not on this server (it may have been removed)")
+                status: 404, title: "Not Found",
+                detail: "the recording is not on this server (it may have been removed)")
         }
         var headers: HTTPFields = [
             .contentType: "audio/wav", .acceptRanges: "bytes",

@@ -14,7 +14,8 @@ extension CRMRoutes {
             query.ticketID = parameters.string("ticket", "ticket_id", maxLength: 64)
             try parameters.finish()
             let page = try await self.store.calls(query)
-            return try ListBody.response(page.items.map(CallResource.init), nextCursor: page.nextCursor, request: request)
+            return try ListBody.response(
+                page.items.map(CallResource.init), nextCursor: page.nextCursor, request: request)
         }
 
         routes.add(.get, "/v1/calls/{id}") { _, context in
@@ -49,7 +50,8 @@ extension CRMRoutes {
             query.actor = parameters.string("actor", maxLength: 64)
             try parameters.finish()
             let page = try await self.store.audit(query)
-            return try ListBody.response(page.items.map(AuditResource.init), nextCursor: page.nextCursor, request: request)
+            return try ListBody.response(
+                page.items.map(AuditResource.init), nextCursor: page.nextCursor, request: request)
         }
     }
 }

@@ -5,7 +5,9 @@ import Storage
 extension CRMRoutes {
     /// Tags are short words: lower-case letters, digits and `-_:.`, so they read well in URLs.
     static func isValidTag(_ tag: String) -> Bool {
-        tag.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_:.".unicodeScalars.contains($0) }
+        tag.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_:.".unicodeScalars.contains($0)
+        }
     }
 
     static let subjectLimit = 200
@@ -17,7 +19,8 @@ extension CRMRoutes {
             _ = try context.auditActor()
             let query = try Self.ticketQuery(request)
             let page = try await self.store.tickets(query)
-            return try ListBody.response(page.items.map(TicketResource.init), nextCursor: page.nextCursor, request: request)
+            return try ListBody.response(
+                page.items.map(TicketResource.init), nextCursor: page.nextCursor, request: request)
         }
 
         routes.add(.post, "/v1/tickets") { request, context in

@@ -14,7 +14,10 @@ extension CRMStore {
             }
             try transaction.audit(
                 "agent.created", "agent", agent.id,
-                [AuditChange(field: "name", from: nil, to: name), AuditChange(field: "email", from: nil, to: agent.email)])
+                [
+                    AuditChange(field: "name", from: nil, to: name),
+                    AuditChange(field: "email", from: nil, to: agent.email),
+                ])
             return agent
         }
     }

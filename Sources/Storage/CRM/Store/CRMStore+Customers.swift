@@ -63,8 +63,9 @@ extension CRMStore {
 
 extension CRMTransaction {
     func customer(id: String) throws -> Customer {
-        guard let row = try self.connection.query("SELECT \(Customer.columns) FROM customers WHERE id = $1", .text(id))
-            .first
+        guard
+            let row = try self.connection.query("SELECT \(Customer.columns) FROM customers WHERE id = $1", .text(id))
+                .first
         else { throw CRMError.notFound(resource: "customer", id: id) }
         return try Customer(row: row)
     }
@@ -91,14 +92,18 @@ extension CRMTransaction {
 
     /// The customer with this email (else this phone), or a new one; and whether it was created.
     func findOrCreateCustomer(name: String, email: String?, phone: String?) throws -> (Customer, created: Bool) {
-        if let email, let row = try self.connection.query(
-            "SELECT \(Customer.columns) FROM customers WHERE email = $1", .text(email.lowercased())
-        ).first {
+        if let email,
+            let row = try self.connection.query(
+                "SELECT \(Customer.columns) FROM customers WHERE email = $1", .text(email.lowercased())
+            ).first
+        {
             return (try Customer(row: row), false)
         }
-        if let phone, let row = try self.connection.query(
-            "SELECT \(Customer.columns) FROM customers WHERE phone = $1", .text(phone)
-        ).first {
+        if let phone,
+            let row = try self.connection.query(
+                "SELECT \(Customer.columns) FROM customers WHERE phone = $1", .text(phone)
+            ).first
+        {
             return (try Customer(row: row), false)
         }
         return (try self.createCustomer(name: name, email: email, phone: phone), true)

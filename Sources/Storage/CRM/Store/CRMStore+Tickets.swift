@@ -148,7 +148,8 @@ extension Ticket {
 
 extension CRMTransaction {
     func ticket(id: String) throws -> Ticket {
-        guard let row = try self.connection.query("SELECT \(Ticket.columns) FROM tickets WHERE id = $1", .text(id)).first
+        guard
+            let row = try self.connection.query("SELECT \(Ticket.columns) FROM tickets WHERE id = $1", .text(id)).first
         else { throw CRMError.notFound(resource: "ticket", id: id) }
         return try Ticket(row: row)
     }
