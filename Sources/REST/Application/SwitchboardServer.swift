@@ -153,6 +153,7 @@ public struct SwitchboardServer: Sendable {
             store: self.store, eventBus: self.eventBus,
             recordings: RecordingFiles(directory: self.configuration.effectiveRecordingsDirectory)
         ).add(to: routes)
+        OpenAPIRoutes().add(to: routes)
 
         let application = Application(
             router: router,

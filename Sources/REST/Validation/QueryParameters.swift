@@ -130,15 +130,8 @@ struct QueryParameters {
     }
 
     func finish() throws {
-        var errors = self.errors
-        for name in self.values.keys.sorted() where !self.known.contains(name) {
-            errors.append(ProblemDetails.FieldError(field: name, detail: "unknown query parameter"))
-        }
-        guard let first = errors.first else { return }
-        let detail =
-            errors.count == 1
-            ? "\(first.field): \(first.detail)"
-            : "\(errors.count) query parameters are invalid: " + errors.map(\.field).joined(separator: ", ")
-        throw RequestBody.badRequest(detail, errors: errors)
+        try ValidationProblem.check(
+            self.errors, unknown: self.values.keys.filter { !self.known.contains($0) },
+            unknownDetail: "unknown query parameter", noun: "query parameters")
     }
 }

@@ -22,12 +22,14 @@ struct RequestBody {
         do {
             buffer = try await request.body.collect(upTo: Self.maximumSize)
         } catch {
-            throw ProblemDetails(
-                status: 413, title: "Content Too Large",
-                detail: "the body is larger than \(Self.maximumSize / 1024) KiB")
+            throw Self.tooLarge
         }
         try self.init(bytes: Array(buffer.readableBytesView))
     }
+
+    /// The 413 for a body over ``maximumSize``.
+    static let tooLarge = ProblemDetails(
+        status: 413, title: "Content Too Large", detail: "the body is larger than \(Self.maximumSize / 1024) KiB")
 
     init(bytes: [UInt8]) throws {
         guard !bytes.isEmpty else {
@@ -137,16 +139,9 @@ struct RequestBody {
 
     /// Throws the collected errors, and one for every field no accessor asked for.
     func finish() throws {
-        var errors = self.errors
-        for name in self.object.keys.sorted() where !self.known.contains(name) {
-            errors.append(ProblemDetails.FieldError(field: name, detail: "unknown field"))
-        }
-        guard let first = errors.first else { return }
-        let detail =
-            errors.count == 1
-            ? "\(first.field): \(first.detail)"
-            : "\(errors.count) fields are invalid: " + errors.map(\.field).joined(separator: ", ")
-        throw Self.badRequest(detail, errors: errors)
+        try ValidationProblem.check(
+            self.errors, unknown: self.object.keys.filter { !self.known.contains($0) }, unknownDetail: "unknown field",
+            noun: "fields")
     }
 
     private mutating func take(_ name: String, required: Bool) -> JSONValue? {
@@ -172,7 +167,10 @@ struct RequestBody {
             self.fail(name, "is \(text.count) characters long; the limit is \(maxLength)")
             return nil
         }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" }) {
+        // C0 and C1 controls and DEL (general category Cc), except line breaks and tabs.
+        if text.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r"
+        }) {
             self.fail(name, "contains control characters")
             return nil
         }

@@ -41,14 +41,82 @@ struct ConcurrentUpdateTests {
         }
     }
 
+    /// Messages bump the version too: concurrent messages and PATCHes must each add exactly one, or
+    /// two different states of the ticket would share an ETag.
+    @Test(arguments: StorageBackend.allCases)
+    func messagesAndPatchesEachAddOneVersion(backend: StorageBackend) async throws {
+        try await withCRMServer(backend) { _, api in
+            let customer = try await CRMFixtures.customer(api)
+            let id = try await CRMFixtures.ticketID(api, customer: customer, subject: "count 0")
+            let messagesPerClient = 3
+            let tallies = try await withThrowingTaskGroup(of: Tally.self) { group in
+                for client in 0..<10 {
+                    group.addTask {
+                        for index in 0..<messagesPerClient {
+                            let body = ["author_type": "customer", "body": "client \(client) message \(index)"]
+                            let posted = try await api.post("/v1/tickets/\(id)/messages", body)
+                            try #require(posted.status == 201, "\(posted.body)")
+                        }
+                        return Tally(successes: 0)
+                    }
+                    group.addTask { try await Self.runClient(client, ticket: id, api: api, steps: 1) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let patches = tallies.map(\.successes).reduce(0, +)
+            let messages = try await CRMFixtures.allItems(api, "/v1/tickets/\(id)/messages?limit=200")
+            #expect(messages.count == 10 * messagesPerClient)
+            let final = try await CRMFixtures.current(api, id)
+            #expect(final.version == 1 + patches + messages.count, "\(final.body)")
+            #expect(Set((final.object["tags"] as? [String]) ?? []) == Set((0..<10).map(Self.tag)), "\(final.body)")
+        }
+    }
+
+    /// An archive racing PATCHes: every successful change reports a version of its own.
+    @Test(arguments: StorageBackend.allCases)
+    func archiveRacingPatchesTakesItsOwnVersion(backend: StorageBackend) async throws {
+        try await withCRMServer(backend) { _, api in
+            let customer = try await CRMFixtures.customer(api)
+            for round in 0..<3 {
+                let id = try await CRMFixtures.ticketID(api, customer: customer, subject: "Round \(round)")
+                let path = "/v1/tickets/\(id)"
+                let responses = try await withThrowingTaskGroup(of: (String, APIResponse).self) { group in
+                    for client in 0..<8 {
+                        group.addTask {
+                            (
+                                "PATCH",
+                                try await api.patch(path, ["tags": [Self.tag(client)]], headers: [("If-Match", "*")])
+                            )
+                        }
+                        if client == 3 { group.addTask { ("DELETE", try await api.delete(path)) } }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                for (method, response) in responses {
+                    #expect(
+                        [200, 409, 412].contains(response.status), "\(method): \(response.status) \(response.body)")
+                }
+                let changes = responses.filter { $0.1.status == 200 }
+                #expect(changes.contains { $0.0 == "DELETE" }, "round \(round)")
+                let versions = changes.compactMap(\.1.version)
+                #expect(Set(versions).count == versions.count, "round \(round): versions \(versions.sorted())")
+                let final = try await CRMFixtures.current(api, id)
+                #expect(final.version == 1 + changes.count, "round \(round): \(final.body)")
+                #expect(final.string("archived_at") != nil)
+            }
+        }
+    }
+
     static func tag(_ client: Int) -> String { "client-\(client)" }
 
     /// Adds the client's tag to the current list, then bumps the counter, each as GET -> PATCH
     /// with the GET's ETag, starting over on 412.
-    static func runClient(_ client: Int, ticket: String, api: APIClient) async throws -> Tally {
+    static func runClient(
+        _ client: Int, ticket: String, api: APIClient, steps: Int = 1 + Self.incrementsPerClient
+    ) async throws -> Tally {
         var tally = Tally()
         let path = "/v1/tickets/\(ticket)"
-        for step in 0...Self.incrementsPerClient {
+        for step in 0..<steps {
             var attempts = 0
             while true {
                 attempts += 1

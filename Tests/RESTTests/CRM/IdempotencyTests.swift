@@ -13,12 +13,12 @@ struct IdempotencyTests {
             let body: [String: Any] = ["subject": "Once", "channel": "email", "customer_id": customer]
             let key = [("Idempotency-Key", "create-once-\(backend)")]
 
-            let first = try await api.post("/v1/tickets", body, headers: key)
+            let first = try await Self.post(api, "/v1/tickets", body, headers: key)
             #expect(first.status == 201, "\(first.body)")
             #expect(first[header: "idempotency-replayed"] == nil)
             let id = try #require(first.string("id"))
 
-            let retry = try await api.post("/v1/tickets", body, headers: key)
+            let retry = try await Self.post(api, "/v1/tickets", body, headers: key)
             #expect(retry.status == 201)
             #expect(retry[header: "idempotency-replayed"] == "true")
             #expect(retry.string("id") == id)
@@ -30,30 +30,31 @@ struct IdempotencyTests {
 
             var changed = body
             changed["subject"] = "Twice"
-            let mismatch = try await api.post("/v1/tickets", changed, headers: key)
+            let mismatch = try await Self.post(api, "/v1/tickets", changed, headers: key)
             #expect(mismatch.status == 422, "\(mismatch.body)")
             #expect(mismatch.isProblem)
             #expect(mismatch.detail.contains("Idempotency-Key"))
-            let otherRoute = try await api.post("/v1/customers", ["name": "X", "email": "x@example.com"], headers: key)
+            let otherRoute = try await Self.post(
+                api, "/v1/customers", ["name": "X", "email": "x@example.com"], headers: key)
             #expect(otherRoute.status == 422, "the key names one request, path included: \(otherRoute.body)")
 
             // Keys are per API key: the agent's same key is a new request.
             let agent = api.with(key: TestAPIKeys.agent)
-            let agents = try await agent.post("/v1/tickets", body, headers: key)
+            let agents = try await Self.post(agent, "/v1/tickets", body, headers: key)
             #expect(agents.status == 201, "\(agents.body)")
             #expect(agents[header: "idempotency-replayed"] == nil)
             let agentsID = try #require(agents.string("id"))
             #expect(agentsID != id)
-            let agentsRetry = try await agent.post("/v1/tickets", body, headers: key)
+            let agentsRetry = try await Self.post(agent, "/v1/tickets", body, headers: key)
             #expect(agentsRetry.string("id") == agentsID)
             #expect(agentsRetry[header: "idempotency-replayed"] == "true")
             #expect(try await CRMFixtures.ticketIDs(api, "customer=\(customer)") == [id, agentsID])
 
             // A 4xx answer is final too, and replayed.
             let badKey = [("Idempotency-Key", "bad-body-\(backend)")]
-            let bad = try await api.post("/v1/tickets", ["subject": 5], headers: badKey)
+            let bad = try await Self.post(api, "/v1/tickets", ["subject": 5], headers: badKey)
             #expect(bad.status == 400)
-            let badRetry = try await api.post("/v1/tickets", ["subject": 5], headers: badKey)
+            let badRetry = try await Self.post(api, "/v1/tickets", ["subject": 5], headers: badKey)
             #expect(badRetry.status == 400)
             #expect(badRetry[header: "idempotency-replayed"] == "true")
             #expect(badRetry.isProblem, "\(badRetry.body)")
@@ -63,9 +64,9 @@ struct IdempotencyTests {
             // Messages take keys too: one message, one version step.
             let messageKey = [("Idempotency-Key", "message-once")]
             let messageBody = ["author_type": "customer", "body": "Hello once"]
-            let message = try await api.post("/v1/tickets/\(id)/messages", messageBody, headers: messageKey)
+            let message = try await Self.post(api, "/v1/tickets/\(id)/messages", messageBody, headers: messageKey)
             #expect(message.status == 201)
-            let messageRetry = try await api.post("/v1/tickets/\(id)/messages", messageBody, headers: messageKey)
+            let messageRetry = try await Self.post(api, "/v1/tickets/\(id)/messages", messageBody, headers: messageKey)
             #expect(messageRetry.string("id") == message.string("id"))
             #expect(messageRetry[header: "location"] == message[header: "location"])
             #expect(try await api.get("/v1/tickets/\(id)/messages").items.count == 1)
@@ -78,18 +79,28 @@ struct IdempotencyTests {
         }
     }
 
+    /// POSTs `json` as sorted-key bytes, so a retry sends exactly the bytes of the first attempt
+    /// (the key's fingerprint is of the bytes; `JSONSerialization` may order keys differently).
+    static func post(
+        _ api: APIClient, _ path: String, _ json: [String: Any], headers: [(String, String)]
+    ) async throws -> APIResponse {
+        let body = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        return try await api.send("POST", path, rawBody: Array(body), headers: headers)
+    }
+
     @Test func malformedKeysAre400() async throws {
         try await withCRMServer(.sqlite) { _, api in
             let customer = try await CRMFixtures.customer(api)
             let body: [String: Any] = ["subject": "Key", "channel": "email", "customer_id": customer]
             for key in [String(repeating: "k", count: 300), String(repeating: "k", count: 256), "has space", ""] {
-                let response = try await api.post("/v1/tickets", body, headers: [("Idempotency-Key", key)])
+                let response = try await Self.post(api, "/v1/tickets", body, headers: [("Idempotency-Key", key)])
                 #expect(response.status == 400, "\(key.prefix(20)) (\(key.count)): \(response.body)")
                 #expect(response.isProblem)
                 #expect(response.detail.contains("Idempotency-Key"))
             }
             #expect(try await CRMFixtures.ticketIDs(api, "customer=\(customer)").isEmpty)
-            let longest = try await api.post(
+            let longest = try await Self.post(
+                api,
                 "/v1/tickets", body, headers: [("Idempotency-Key", String(repeating: "k", count: 255))])
             #expect(longest.status == 201)
         }
@@ -105,7 +116,7 @@ struct IdempotencyTests {
             for round in 0..<rounds {
                 let key = "race-\(round)"
                 let body: [String: Any] = ["subject": "Race \(round)", "channel": "chat", "customer_id": customer]
-                let frozen = try JSONSerialization.data(withJSONObject: body)
+                let frozen = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
                 let responses = try await withThrowingTaskGroup(of: APIResponse.self) { group in
                     for _ in 0..<copies {
                         group.addTask {
@@ -119,7 +130,8 @@ struct IdempotencyTests {
                 #expect(fresh.count == 1, "round \(round): \(responses.map { "\($0.status) \($0.body)" })")
                 let id = try #require(fresh.first?.string("id"))
                 created.insert(id)
-                for response in responses where response.status != 201 || response[header: "idempotency-replayed"] != nil {
+                for response in responses
+                where response.status != 201 || response[header: "idempotency-replayed"] != nil {
                     if response.status == 409 {
                         #expect(response.isProblem)
                         #expect(response[header: "retry-after"] != nil)

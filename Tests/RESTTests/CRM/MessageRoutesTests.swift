@@ -81,7 +81,10 @@ struct MessageRoutesTests {
             let refusals: [([String: Any], String)] = [
                 (["author_type": "agent", "body": "Hi"], "an agent message without author_id"),
                 (["author_type": "agent", "author_id": NSNull(), "body": "Hi"], "an agent message with a null author"),
-                (["author_type": "agent", "author_id": CRMFixtures.unknownID("agt"), "body": "Hi"], "an unknown agent"),
+                (
+                    ["author_type": "agent", "author_id": CRMFixtures.unknownID("agt"), "body": "Hi"],
+                    "an unknown agent"
+                ),
                 (["author_type": "agent", "author_id": customer, "body": "Hi"], "a customer posing as an agent"),
                 (["author_type": "customer", "author_id": stranger, "body": "Hi"], "another customer"),
                 (["author_type": "customer", "author_id": CRMFixtures.unknownID("cus"), "body": "Hi"], "no customer"),
@@ -97,7 +100,10 @@ struct MessageRoutesTests {
                 (["author_type": "customer"], ["body"]),
                 (["author_type": "customer", "body": ""], ["body"]),
                 (["author_type": "customer", "body": String(repeating: "x", count: 10_001)], ["body"]),
-                (["author_type": "customer", "body": "Hi", "direction": "sideways", "channel": "fax"], ["direction", "channel"]),
+                (
+                    ["author_type": "customer", "body": "Hi", "direction": "sideways", "channel": "fax"],
+                    ["direction", "channel"]
+                ),
                 (["body": "Hi", "ticket_id": ticket], ["author_type", "ticket_id"]),
             ]
             for (body, fields) in invalid {

@@ -29,7 +29,8 @@ struct RandomRequestGenerator {
 
     private static let fieldNames = [
         "subject", "channel", "customer_id", "status", "priority", "assignee_id", "tags", "author_type", "author_id",
-        "body", "direction", "name", "email", "phone", "message", "id", "version", "Subject", "", "tags[0]", "__proto__",
+        "body", "direction", "name", "email", "phone", "message", "id", "version", "Subject", "", "tags[0]",
+        "__proto__",
     ]
     private static let strings = [
         "", " ", "open", "pending", "solved", "closed", "urgent", "low", "email", "chat", "phone", "agent", "customer",
@@ -59,7 +60,8 @@ struct RandomRequestGenerator {
             if self.chance(80) {
                 headers.append(("If-Match", self.pick(["\"1\"", "*", "\"999\"", "W/\"1\"", "1", "\"\"", "\"a\", *"])))
             }
-            return Request(method: "PATCH", path: "/v1/tickets/\(self.ticketPath())", headers: headers, body: self.body())
+            return Request(
+                method: "PATCH", path: "/v1/tickets/\(self.ticketPath())", headers: headers, body: self.body())
         case 3:
             return Request(
                 method: "POST", path: "/v1/tickets/\(self.ticketPath())/messages", headers: self.headers(),
@@ -82,7 +84,8 @@ struct RandomRequestGenerator {
     private mutating func headers() -> [(String, String)] {
         var headers: [(String, String)] = []
         if self.chance(10) {
-            headers.append(("Content-Type", self.pick(["text/plain", "application/json", "application/xml+json", "*/*"])))
+            headers.append(
+                ("Content-Type", self.pick(["text/plain", "application/json", "application/xml+json", "*/*"])))
         }
         if self.chance(15) {
             headers.append(("Idempotency-Key", self.pick(["k1", "k2", String(repeating: "k", count: 256), "é"])))

@@ -1,7 +1,8 @@
 import Core
 import Foundation
-import Synchronization
+import REST
 import SwitchboardTestSupport
+import Synchronization
 import Testing
 
 /// What the CRM publishes on the event bus, on both backends: the right kinds in order, the new
@@ -150,9 +151,12 @@ final class TicketEventRecorder: Sendable {
         #expect(events.map(\.version) == expected.map(\.1), sourceLocation: sourceLocation)
         for event in events {
             #expect(event.ticketID == ticket, sourceLocation: sourceLocation)
-            #expect(event.version == Int64(response.version ?? -1), "the response's version", sourceLocation: sourceLocation)
+            #expect(
+                event.version == Int64(response.version ?? -1), "the response's version", sourceLocation: sourceLocation
+            )
             let data = try TicketEventsTests.object(event.data)
-            #expect(jsonEqual(data, response.object), "data \(event.data) is the API's \(response.body)",
+            #expect(
+                jsonEqual(data, response.object), "data \(event.data) is the API's \(response.body)",
                 sourceLocation: sourceLocation)
         }
         // Give a stray extra event the same hop to arrive before checking there is none.

@@ -20,7 +20,8 @@ struct TicketListTests {
                 "Printer on FIRE", ann,
                 ["status": "open", "priority": "urgent", "tags": ["billing"], "assignee_id": agent])
             let refund = try await make(
-                "Refund please", bob, ["status": "pending", "priority": "low", "channel": "chat", "tags": ["billing", "vip"]])
+                "Refund please", bob,
+                ["status": "pending", "priority": "low", "channel": "chat", "tags": ["billing", "vip"]])
             let broken = try await make(
                 "100% broken", ann, ["status": "solved", "priority": "high", "channel": "phone", "assignee_id": agent])
             let fine = try await make("100 percent fine", bob, ["channel": "chat", "assignee_id": other])
@@ -100,6 +101,22 @@ struct TicketListTests {
         }
     }
 
+    /// `q` lower-cases the search text in Swift (all of Unicode) but the column with SQL `lower()`,
+    /// which on SQLite (and PostgreSQL in the C locale) folds ASCII only: "CAFÉ" is not found even
+    /// by `q=CAFÉ`. Fixing it needs `SQLBuilder.containsPattern` or a folded search column.
+    @Test func nonASCIISearchIsAKnownGap() async throws {
+        try await withCRMServer(.sqlite) { _, api in
+            let customer = try await CRMFixtures.customer(api)
+            let id = try await CRMFixtures.ticketID(api, customer: customer, subject: "CAFÉ crème")
+            #expect(try await CRMFixtures.ticketIDs(api, "q=caf") == [id])
+            #expect(try await CRMFixtures.ticketIDs(api, "q=\(queryEscaped("crème"))") == [id])
+            let sameCase = try await CRMFixtures.ticketIDs(api, "q=\(queryEscaped("CAFÉ"))")
+            withKnownIssue("non-ASCII letters are folded on one side of LIKE only") {
+                #expect(sameCase == [id])
+            }
+        }
+    }
+
     @Test func badQueryParametersAre400NamingThem() async throws {
         try await withCRMServer(.sqlite) { _, api in
             let cases: [(query: String, field: String, mentions: [String])] = [
@@ -142,7 +159,9 @@ struct TicketListTests {
             #expect(Set(several.errorFields) == ["status", "limit", "toDate", "x"], "\(several.body)")
             #expect(several.detail.contains("4"))
 
-            for query in ["from_date=2028-02-29", "limit=1", "limit=200", "sort=-priority&limit=5", "q=", "status=open"] {
+            for query in [
+                "from_date=2028-02-29", "limit=1", "limit=200", "sort=-priority&limit=5", "q=", "status=open",
+            ] {
                 #expect(try await api.get("/v1/tickets?" + query).status == 200, "?\(query)")
             }
         }
@@ -170,7 +189,8 @@ struct TicketListTests {
             var updated = created
             for offset in [3, 11, 0, 7] {
                 let id = created[offset]
-                let patched = try await api.patch("/v1/tickets/\(id)", ["tags": ["touched"]], headers: [("If-Match", "*")])
+                let patched = try await api.patch(
+                    "/v1/tickets/\(id)", ["tags": ["touched"]], headers: [("If-Match", "*")])
                 try #require(patched.status == 200, "\(patched.body)")
                 updated.removeAll { $0 == id }
                 updated.append(id)
@@ -196,7 +216,8 @@ struct TicketListTests {
                     if let next = page.next {
                         #expect(page[header: "link"] == "<\(next)>; rel=\"next\"", "\(path)")
                         #expect(next.hasPrefix("/v1/tickets?"))
-                        #expect(next.contains("sort=\(sort)") && next.contains("limit=4"), "filters carry over: \(next)")
+                        #expect(
+                            next.contains("sort=\(sort)") && next.contains("limit=4"), "filters carry over: \(next)")
                         #expect(next.contains("status=open,pending") && next.contains("customer=\(customer)"))
                     } else {
                         #expect(page[header: "link"] == nil)

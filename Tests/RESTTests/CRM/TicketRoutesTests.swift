@@ -50,7 +50,10 @@ struct TicketRoutesTests {
             #expect(try await agent.get("/v1/tickets/\(id)").status == 200)
             let byAgent = try await agent.post(
                 "/v1/tickets",
-                ["subject": "Chat", "channel": "chat", "customer_id": customer, "priority": "high", "tags": ["VIP", "b"]])
+                [
+                    "subject": "Chat", "channel": "chat", "customer_id": customer, "priority": "high",
+                    "tags": ["VIP", "b"],
+                ])
             #expect(byAgent.status == 201, "\(byAgent.body)")
             #expect((byAgent.object["tags"] as? [String]) == ["b", "vip"], "tags are lower-cased and sorted")
             #expect(byAgent.string("priority") == "high")
@@ -192,7 +195,8 @@ struct TicketRoutesTests {
             let fetched = try await CRMFixtures.current(api, archived)
             #expect(fetched.string("archived_at") == deleted.string("archived_at"))
 
-            let patch = try await api.patch("/v1/tickets/\(archived)", ["status": "open"], headers: [("If-Match", "\"2\"")])
+            let patch = try await api.patch(
+                "/v1/tickets/\(archived)", ["status": "open"], headers: [("If-Match", "\"2\"")])
             #expect(patch.status == 409, "\(patch.body)")
             #expect(patch.isProblem)
             let message = try await api.post(
@@ -227,7 +231,8 @@ struct TicketRoutesTests {
             #expect(message.isProblem)
 
             let malformed = [
-                "123", "tkt_abc", "tkt_" + String(repeating: "0", count: 27), "tkt_" + String(repeating: "u", count: 26),
+                "123", "tkt_abc", "tkt_" + String(repeating: "0", count: 27),
+                "tkt_" + String(repeating: "u", count: 26),
                 CRMFixtures.unknownID("cus"), "tkt_%2e%2e", String(repeating: "x", count: 500),
             ]
             for id in malformed {

@@ -65,7 +65,12 @@ struct ValidationTests {
             name: "NUL character", body: #"{"subject":"a\u0000b","channel":"email","customer_id":"CUSTOMER"}"#,
             fields: ["subject"], mentions: ["control characters"]),
         BodyCase(
-            name: "number for assignee", body: #"{"subject":"s","channel":"email","customer_id":"CUSTOMER","assignee_id":7}"#,
+            name: "DEL and C1 controls",
+            body: #"{"subject":"a\u007fb\u0085","channel":"email","customer_id":"CUSTOMER"}"#,
+            fields: ["subject"], mentions: ["control characters"]),
+        BodyCase(
+            name: "number for assignee",
+            body: #"{"subject":"s","channel":"email","customer_id":"CUSTOMER","assignee_id":7}"#,
             fields: ["assignee_id"], mentions: ["string or null"]),
         BodyCase(
             name: "several at once", body: #"{"subject":5,"channel":"fax","customer_id":null,"extra":1,"tags":{}}"#,
@@ -118,7 +123,10 @@ struct ValidationTests {
             let id = try await CRMFixtures.ticketID(api, customer: customer)
             let path = "/v1/tickets/\(id)"
             let cases: [(String, [String])] = [
-                (#"{"status":"done","priority":"asap","assignee_id":5,"nope":true}"#, ["status", "priority", "assignee_id", "nope"]),
+                (
+                    #"{"status":"done","priority":"asap","assignee_id":5,"nope":true}"#,
+                    ["status", "priority", "assignee_id", "nope"]
+                ),
                 (#"{"subject":null}"#, ["subject"]),
                 (#"{"subject":""}"#, ["subject"]),
                 (#"{"tags":null}"#, ["tags"]),
@@ -153,7 +161,8 @@ struct ValidationTests {
             let customer = try await CRMFixtures.customer(api)
             let body = Array(#"{"subject":"s","channel":"email","customer_id":"\#(customer)"}"#.utf8)
             for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
-                let response = try await api.send("POST", "/v1/tickets", rawBody: body, headers: [("Content-Type", type)])
+                let response = try await api.send(
+                    "POST", "/v1/tickets", rawBody: body, headers: [("Content-Type", type)])
                 #expect(response.status == 415, "\(type): \(response.body)")
                 #expect(response.isProblem)
                 #expect(response.detail.contains("application/json"))
@@ -161,7 +170,8 @@ struct ValidationTests {
 
             // 256 KiB is the most a route reads, with or without an Idempotency-Key.
             let padding = String(repeating: "x", count: 256 * 1024)
-            let huge = Array(#"{"subject":"s","channel":"email","customer_id":"\#(customer)","pad":"\#(padding)"}"#.utf8)
+            let huge = Array(
+                #"{"subject":"s","channel":"email","customer_id":"\#(customer)","pad":"\#(padding)"}"#.utf8)
             let headerSets: [[(String, String)]] = [[], [("Idempotency-Key", "huge-body")]]
             for headers in headerSets {
                 let response = try await api.send("POST", "/v1/tickets", rawBody: huge, headers: headers)
@@ -173,7 +183,8 @@ struct ValidationTests {
             #expect(tooLargePatch.status == 413, "\(tooLargePatch.body.prefix(300))")
             // Just under the limit is read, and refused for its unknown field.
             let bigPadding = String(repeating: "x", count: 200 * 1024)
-            let big = Array(#"{"subject":"s","channel":"email","customer_id":"\#(customer)","pad":"\#(bigPadding)"}"#.utf8)
+            let big = Array(
+                #"{"subject":"s","channel":"email","customer_id":"\#(customer)","pad":"\#(bigPadding)"}"#.utf8)
             let response = try await api.send("POST", "/v1/tickets", rawBody: big)
             #expect(response.status == 400)
             #expect(response.errorFields == ["pad"])

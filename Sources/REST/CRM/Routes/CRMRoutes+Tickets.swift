@@ -71,8 +71,8 @@ extension CRMRoutes {
             changes.assigneeID = body.nullableString("assignee_id", maxLength: 64)
             changes.tags = Self.tags(&body)
             try body.finish()
-            let result = try await self.store.updateTicket(
-                id: id, changes, expectedVersion: Preconditions.expectedVersion(expectation), by: actor)
+            let expected = try await self.expectedVersion(expectation, ticketID: id)
+            let result = try await self.store.updateTicket(id: id, changes, expectedVersion: expected, by: actor)
             if result.updated { self.publish(.updated, result.ticket, actor: actor) }
             if result.assigned { self.publish(.assigned, result.ticket, actor: actor) }
             return try ResourceJSON.response(
@@ -82,11 +82,21 @@ extension CRMRoutes {
         routes.add(.delete, "/v1/tickets/{id}") { request, context in
             let actor = try context.auditActor()
             let id = try context.resourceID(prefix: "tkt", resource: "ticket")
-            let expected = Preconditions.expectedVersion(try Preconditions.ifMatch(request))
+            let expected = try await self.expectedVersion(try Preconditions.ifMatch(request), ticketID: id)
             let (ticket, changed) = try await self.store.archiveTicket(id: id, expectedVersion: expected, by: actor)
             if changed { self.publish(.archived, ticket, actor: actor) }
             return try ResourceJSON.response(TicketResource(ticket), headers: .resource(etag: ticket.entityTag))
         }
+    }
+
+    /// The one version the store checks for `If-Match`. With several tags, the ticket's current
+    /// version when it is among them, so that any listed tag matches (RFC 9110 section 13.1.1).
+    func expectedVersion(_ expectation: Preconditions.Expectation?, ticketID: String) async throws -> Int64? {
+        guard case .versions(let versions) = expectation, versions.count > 1 else {
+            return Preconditions.expectedVersion(expectation)
+        }
+        let current = try await self.store.ticket(id: ticketID).version
+        return Preconditions.expectedVersion(expectation, current: current)
     }
 
     static func tags(_ body: inout RequestBody) -> [String]? {

@@ -125,12 +125,23 @@ extension CRMStore {
                 throw CRMError.versionMismatch(current: ticket.version)
             }
             guard ticket.archivedAt == nil else { return (ticket, false) }
-            ticket.archivedAt = transaction.now
-            ticket.updatedAt = transaction.now
-            ticket.version += 1
-            try transaction.connection.execute(
-                "UPDATE tickets SET archived_at = $1, updated_at = $1, version = $2 WHERE id = $3",
-                .integer(transaction.now.microseconds), .integer(ticket.version), .text(id))
+            // Guarded like `updateTicket`: on PostgreSQL (read committed) another writer may commit
+            // between the read and this update, and its version must not be reused.
+            var sql = """
+                UPDATE tickets SET archived_at = $1, updated_at = $1, version = version + 1
+                WHERE id = $2 AND archived_at IS NULL
+                """
+            var binds: [SQLValue] = [.integer(transaction.now.microseconds), .text(id)]
+            if let expectedVersion {
+                sql += " AND version = $3"
+                binds.append(.integer(expectedVersion))
+            }
+            let changed = try transaction.connection.execute(sql, binds)
+            ticket = try transaction.ticket(id: id)
+            guard changed == 1 else {
+                if expectedVersion == nil, ticket.archivedAt != nil { return (ticket, false) }
+                throw CRMError.versionMismatch(current: ticket.version)
+            }
             try transaction.audit(
                 "ticket.archived", "ticket", id,
                 [AuditChange(field: "archived_at", from: nil, to: transaction.now.rfc3339)])
@@ -196,14 +207,14 @@ extension CRMTransaction {
         }
     }
 
-    /// Bumps the ticket's version for a change that is not a ticket field (a new message).
+    /// Bumps the ticket's version for a change that is not a ticket field (a new message), and
+    /// returns the ticket as it now is.
     func touchTicket(_ ticket: Ticket) throws -> Ticket {
-        var touched = ticket
-        touched.version += 1
-        touched.updatedAt = self.now
+        // `version + 1` in SQL rather than the version read earlier: on PostgreSQL (read committed)
+        // a PATCH may commit in between, and both changes would claim the same version.
         try self.connection.execute(
-            "UPDATE tickets SET version = $1, updated_at = $2 WHERE id = $3",
-            .integer(touched.version), .integer(self.now.microseconds), .text(ticket.id))
-        return touched
+            "UPDATE tickets SET version = version + 1, updated_at = $1 WHERE id = $2",
+            .integer(self.now.microseconds), .text(ticket.id))
+        return try self.ticket(id: ticket.id)
     }
 }
