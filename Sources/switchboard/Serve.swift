@@ -34,7 +34,10 @@ struct Serve: AsyncParsableCommand {
             print(
                 "switchboard: API_KEYS is unset; generated an admin key (kept in \(generated.path)): \(generated.key)")
         }
-        await server.prepareStorage()
+        if case .incompatible(let error) = await server.prepareStorage() {
+            FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let services = server.makeServices { port in
             logger.info(
                 "Switchboard listening",

@@ -116,10 +116,10 @@ public struct SwitchboardServer: Sendable {
     }
 
     /// Brings the schema up to date once before the server listens, so the first request finds its
-    /// tables. When the database is down this returns `false` and the storage service keeps trying
-    /// in the background (CRM routes answer 503 meanwhile).
+    /// tables. When the database is down the storage service keeps trying in the background (CRM
+    /// routes answer 503 meanwhile); a schema that does not fit this build is for the caller to stop on.
     @discardableResult
-    public func prepareStorage() async -> Bool {
+    public func prepareStorage() async -> MigrationOutcome {
         await StorageService.migrate(self.database, gate: self.storageGate, logger: self.logger)
     }
 
@@ -176,7 +176,9 @@ public struct SwitchboardServer: Sendable {
         )
         let drain = WebSocketDrainService(server: self.webSocketServer, timeout: self.configuration.drainTimeout)
         let storage = StorageService(database: self.database, gate: self.storageGate, logger: self.logger)
-        let callLog = CallLogService(store: self.store, eventBus: self.eventBus, logger: self.logger)
+        let callLog = CallLogService(
+            store: self.store, subscription: self.eventBus.subscribe(bufferSize: CallLogService.bufferSize),
+            logger: self.logger)
         return [storage, application, callLog, drain]
     }
 }

@@ -4,7 +4,7 @@ import Storage
 extension SwitchboardAPI {
     static var callOperations: [OpenAPIOperation] {
         let id = Parameter.id("cal", "call")
-        let ticket = OpenAPISchema.string(maxLength: 64, "A ticket id, as the stream's `ticket_id` parameter gave it.")
+        let ticket = OpenAPISchema.string(maxLength: 64, "A ticket id.")
         return [
             keyed(
                 OpenAPIOperation(

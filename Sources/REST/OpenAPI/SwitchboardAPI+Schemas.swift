@@ -111,7 +111,9 @@ extension SwitchboardAPI {
                 "account_sid": OpenAPISchema.string().nullable(),
                 "app": .string("The call app that served the stream: `echo`, `monitor` or `playback`."),
                 "status": .choice(CallRecord.Status.self),
-                "ticket_id": OpenAPISchema.string("The stream's `ticket_id` custom parameter, as sent.").nullable(),
+                "ticket_id": OpenAPISchema.string(
+                    "The ticket the stream named in its `ticket_id` parameter; `null` when it names none."
+                ).nullable(),
                 "started_at": timestamp,
                 "ended_at": timestamp.nullable(),
                 "duration_ms": count,

@@ -1,6 +1,6 @@
 import Logging
 import ServiceLifecycle
-import Storage
+public import Storage
 
 /// Owns the database for the server's lifetime: brings the schema up to date (retrying with
 /// backoff while the database is down at start-up), and closes the pool last on shutdown.
@@ -11,8 +11,11 @@ struct StorageService: Service {
 
     func run() async throws {
         var delay = Duration.milliseconds(250)
-        while !self.gate.isOpen, !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if await Self.migrate(self.database, gate: self.gate, logger: self.logger) { break }
+        retrying: while !self.gate.isOpen, !Task.isShuttingDownGracefully, !Task.isCancelled {
+            switch await Self.migrate(self.database, gate: self.gate, logger: self.logger) {
+            case .current, .incompatible: break retrying
+            case .unreachable: break
+            }
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(5))
         }
@@ -20,8 +23,8 @@ struct StorageService: Service {
         try await self.database.shutdown()
     }
 
-    /// One attempt; `true` when the schema is current.
-    static func migrate(_ database: SQLDatabase, gate: StorageGate, logger: Logger) async -> Bool {
+    /// One attempt.
+    static func migrate(_ database: SQLDatabase, gate: StorageGate, logger: Logger) async -> MigrationOutcome {
         do {
             let applied = try await Migrator().migrate(database)
             for migration in applied {
@@ -30,12 +33,26 @@ struct StorageService: Service {
                     metadata: ["storage.version": "\(migration.version)", "storage.migration": "\(migration.name)"])
             }
             gate.open()
-            return true
+            return .current
+        } catch let error as MigrationError {
+            // Retrying cannot help: this build and the database disagree about the schema.
+            logger.critical("The database schema does not fit this build", metadata: ["error": "\(error)"])
+            return .incompatible(error)
         } catch {
             logger.error(
                 "Could not migrate the database; CRM routes answer 503 until it works",
                 metadata: ["storage.database": "\(database.dialect.rawValue)", "error": "\(error)"])
-            return false
+            return .unreachable
         }
     }
+}
+
+/// What one migration attempt found.
+public enum MigrationOutcome: Sendable {
+    /// The schema is up to date; CRM routes are open.
+    case current
+    /// The database could not be reached or the migration failed; the storage service retries.
+    case unreachable
+    /// The database's schema is newer than, or differs from, this build's: start-up should stop.
+    case incompatible(MigrationError)
 }

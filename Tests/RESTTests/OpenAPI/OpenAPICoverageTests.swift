@@ -15,7 +15,7 @@ struct OpenAPICoverageTests {
     /// to that method, so this builds the same table from the same route groups), against the
     /// document; and Hummingbird's own route list, so no route bypassed the catalog.
     @Test func everyRegisteredRouteIsDocumentedAndNoOther() async throws {
-        try await withCRMServer(.sqlite) { running, api in
+        try await withDocumentedServer(.sqlite) { running, api in
             let router = Router(context: SwitchboardRequestContext.self)
             let catalog = RouteCatalog()
             let routes = RouteRegistrar(router: router, catalog: catalog)
@@ -40,7 +40,7 @@ struct OpenAPICoverageTests {
     /// The running server's own catalog answers for each documented path: a method no route serves
     /// gets 405 with `Allow` listing exactly the documented methods.
     @Test func allowListsTheDocumentedMethodsOfEveryPath() async throws {
-        try await withCRMServer(.sqlite) { _, api in
+        try await withDocumentedServer(.sqlite) { _, api in
             let operations = try await ServedDocument.fetch(api).operations
             for path in Set(operations.map(\.path)) {
                 let concrete = path.replacingOccurrences(of: "{id}", with: "x")
@@ -57,7 +57,7 @@ struct OpenAPICoverageTests {
 
     @Test(arguments: StorageBackend.allCases)
     func validCallsAnswerAsDocumented(backend: StorageBackend) async throws {
-        try await withCRMServer(backend) { running, api in
+        try await withDocumentedServer(backend) { running, api in
             let document = try await ServedDocument.fetch(api)
             let samples = try await OperationSamples.make(running, api)
             let checker = SchemaChecker(document: document)
@@ -73,7 +73,7 @@ struct OpenAPICoverageTests {
     }
 
     @Test func refusalsAreDocumented() async throws {
-        try await withCRMServer(.sqlite) { running, api in
+        try await withDocumentedServer(.sqlite) { running, api in
             let document = try await ServedDocument.fetch(api)
             let samples = try await OperationSamples.make(running, api)
             let checker = SchemaChecker(document: document)
@@ -165,7 +165,7 @@ struct OpenAPICoverageTests {
     /// With rate limiting on, answers carry the documented `RateLimit` fields, and a key over its
     /// limit gets the documented 429 with `Retry-After`.
     @Test func rateLimitAnswersAreDocumented() async throws {
-        try await withCRMServer(.sqlite, configure: { $0.rateLimitPerMinute = 2 }) { _, api in
+        try await withDocumentedServer(.sqlite, configure: { $0.rateLimitPerMinute = 2 }) { _, api in
             let document = try await ServedDocument.fetch(api)
             let operation = try #require(document.operation("listTickets"))
             let checker = SchemaChecker(document: document)

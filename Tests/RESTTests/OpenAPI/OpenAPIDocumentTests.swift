@@ -9,7 +9,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct OpenAPIDocumentTests {
     @Test func servedOpenAsOpenAPI31() async throws {
-        try await withCRMServer(.sqlite) { _, api in
+        try await withDocumentedServer(.sqlite) { _, api in
             let response = try await api.with(key: nil).get("/openapi.json")
             #expect(response.status == 200)
             #expect(response.mediaType == "application/json")
@@ -32,7 +32,7 @@ struct OpenAPIDocumentTests {
     }
 
     @Test func securityAndRolesMatchTheKeyMiddleware() async throws {
-        try await withCRMServer(.sqlite) { _, api in
+        try await withDocumentedServer(.sqlite) { _, api in
             let document = try await ServedDocument.fetch(api)
             let open = Set(document.operations.filter(\.isOpen).map(\.path))
             #expect(open == APIKeyMiddleware.defaultOpenPaths)
@@ -49,7 +49,7 @@ struct OpenAPIDocumentTests {
     }
 
     @Test func operationsAreWellFormed() async throws {
-        try await withCRMServer(.sqlite) { _, api in
+        try await withDocumentedServer(.sqlite) { _, api in
             let document = try await ServedDocument.fetch(api)
             let operations = document.operations
             #expect(Set(operations.map(\.id)).count == operations.count, "operationIds are unique")
@@ -85,7 +85,7 @@ struct OpenAPIDocumentTests {
     }
 
     @Test func ticketConventionsAreDescribed() async throws {
-        try await withCRMServer(.sqlite) { _, api in
+        try await withDocumentedServer(.sqlite) { _, api in
             let document = try await ServedDocument.fetch(api)
             let list = try #require(document.operation("listTickets"))
             for (name, alias) in [("from_date", "fromDate"), ("to_date", "toDate")] {
@@ -126,7 +126,7 @@ struct OpenAPIDocumentTests {
     }
 
     @Test func docsPageShowsEveryOperation() async throws {
-        try await withCRMServer(.sqlite) { _, api in
+        try await withDocumentedServer(.sqlite) { _, api in
             let document = try await ServedDocument.fetch(api)
             let response = try await api.with(key: nil).get("/docs")
             #expect(response.status == 200)

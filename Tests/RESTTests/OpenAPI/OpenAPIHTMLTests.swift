@@ -13,7 +13,7 @@ import Testing
         #expect(OpenAPIHTML.prose("one\n\ntwo") == "<p>one</p>\n<p>two</p>")
     }
 
-    @Test func theDocumentIsRenderedOnce() {
+    @Test func renderingIsDeterministic() {
         let document = SwitchboardAPI.document()
         let html = OpenAPIHTML(document: document).render()
         #expect(html == OpenAPIHTML(document: document).render(), "rendering is deterministic")

@@ -17,7 +17,7 @@ struct OpenAPIRequestBodyTests {
     }
 
     @Test func bodySchemasRefuseWhatTheServerRefuses() async throws {
-        try await withCRMServer(.sqlite) { running, api in
+        try await withDocumentedServer(.sqlite) { running, api in
             let document = try await ServedDocument.fetch(api)
             let samples = try await OperationSamples.make(running, api)
             let checker = SchemaChecker(document: document)

@@ -129,7 +129,24 @@ struct SchemaChecker {
 
     /// ECMA-262 and ICU agree on the constructs the document uses (classes, `\x` escapes, groups).
     static func matches(_ text: String, _ pattern: String) -> Bool {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        guard let regex = Self.regexes.compiled(pattern) else { return false }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    private static let regexes = RegexCache()
+}
+
+/// Each pattern compiled once: the suites match the same few patterns thousands of times.
+private final class RegexCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression] = [:]
+
+    func compiled(_ pattern: String) -> NSRegularExpression? {
+        self.lock.withLock {
+            if let regex = self.compiled[pattern] { return regex }
+            let regex = try? NSRegularExpression(pattern: pattern)
+            self.compiled[pattern] = regex
+            return regex
+        }
     }
 }

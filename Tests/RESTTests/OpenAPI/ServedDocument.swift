@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import SwitchboardTestSupport
 import Testing
@@ -103,5 +104,19 @@ extension APIResponse {
         self[header: "content-type"]?.split(separator: ";").first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
+    }
+}
+
+/// ``withCRMServer(_:configure:_:)`` for the OpenAPI suites. Their checking is CPU work (parsing the
+/// document, matching patterns against long strings), so `body` runs off the cooperative pool: on
+/// a two-core machine it would otherwise starve the in-process servers of the suites running
+/// beside it.
+func withDocumentedServer<T: Sendable>(
+    _ backend: StorageBackend,
+    configure: @escaping @Sendable (inout SwitchboardConfiguration) -> Void = { _ in },
+    _ body: @Sendable (RunningServer, APIClient) async throws -> T
+) async throws -> T {
+    try await withCRMServer(backend, configure: configure) { running, api in
+        try await withBlockingIO { try await body(running, api) }
     }
 }

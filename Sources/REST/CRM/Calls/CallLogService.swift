@@ -15,17 +15,18 @@ import Synchronization
 /// instead of staying `active`.
 struct CallLogService: Service {
     let store: CRMStore
-    let eventBus: any EventBus
+    /// Subscribed when the service is made, before any service runs, so no early call is missed.
+    let subscription: EventSubscription
     let logger: Logger
     /// Events held while the database is slow; about a minute of starts and ends at 1,000 calls.
-    var bufferSize = 4096
+    static let bufferSize = 4096
     /// How long no event must arrive, after graceful shutdown began, before the log stops.
     var shutdownQuietPeriod: Duration = .milliseconds(200)
     /// The longest the log keeps writing after graceful shutdown began (a slow database).
     var shutdownLimit: Duration = .seconds(5)
 
     func run() async throws {
-        let subscription = self.eventBus.subscribe(bufferSize: self.bufferSize)
+        let subscription = self.subscription
         let progress = Progress()
         await withDiscardingTaskGroup { group in
             group.addTask { await self.consume(subscription, progress: progress) }

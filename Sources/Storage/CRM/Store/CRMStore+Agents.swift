@@ -60,10 +60,14 @@ extension CRMStore {
             new.version += 1
             new.updatedAt = transaction.now
             try transaction.uniquely(["email"]) {
-                try transaction.connection.execute(
-                    "UPDATE agents SET name = $1, email = $2, active = $3, version = $4, updated_at = $5 WHERE id = $6",
+                let changed = try transaction.connection.execute(
+                    """
+                    UPDATE agents SET name = $1, email = $2, active = $3, version = $4, updated_at = $5
+                    WHERE id = $6 AND version = $7
+                    """,
                     .text(new.name), .text(new.email), SQLValue(new.active), .integer(new.version),
-                    .integer(new.updatedAt.microseconds), .text(id))
+                    .integer(new.updatedAt.microseconds), .text(id), .integer(old.version))
+                try transaction.requireUnchanged(changed, table: "agents", id: id)
             }
             try transaction.audit("agent.updated", "agent", id, changes)
             return new

@@ -50,10 +50,14 @@ extension CRMStore {
             new.version += 1
             new.updatedAt = transaction.now
             try transaction.uniquely(["email", "phone"]) {
-                try transaction.connection.execute(
-                    "UPDATE customers SET name = $1, email = $2, phone = $3, version = $4, updated_at = $5 WHERE id = $6",
+                let changed = try transaction.connection.execute(
+                    """
+                    UPDATE customers SET name = $1, email = $2, phone = $3, version = $4, updated_at = $5
+                    WHERE id = $6 AND version = $7
+                    """,
                     .text(new.name), SQLValue(new.email), SQLValue(new.phone), .integer(new.version),
-                    .integer(new.updatedAt.microseconds), .text(id))
+                    .integer(new.updatedAt.microseconds), .text(id), .integer(old.version))
+                try transaction.requireUnchanged(changed, table: "customers", id: id)
             }
             try transaction.audit("customer.updated", "customer", id, changes)
             return new

@@ -106,8 +106,7 @@ extension CRMStore {
                 .text(new.subject), .text(new.status.rawValue), .text(new.priority.rawValue),
                 .integer(new.priority.rank), SQLValue(new.assigneeID), .text(new.tags.joined(separator: ",")),
                 .integer(new.version), .integer(new.updatedAt.microseconds), .text(id), .integer(old.version))
-            // Another writer committed between the read and this update (PostgreSQL, read committed).
-            guard changed == 1 else { throw CRMError.versionMismatch(current: try transaction.ticket(id: id).version) }
+            try transaction.requireUnchanged(changed, table: "tickets", id: id)
             if new.tags != old.tags { try transaction.replaceTags(ticketID: id, new.tags) }
             if !fieldChanges.isEmpty { try transaction.audit("ticket.updated", "ticket", id, fieldChanges) }
             if !assigneeChanges.isEmpty { try transaction.audit("ticket.assigned", "ticket", id, assigneeChanges) }

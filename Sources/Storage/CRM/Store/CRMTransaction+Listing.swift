@@ -24,6 +24,14 @@ extension CRMTransaction {
         return Page(items: items, nextCursor: PageCursor(sort: sort, value: last.value, id: last.id).encoded)
     }
 
+    /// After a compare-and-set `UPDATE ... WHERE id = ? AND version = ?`: no row changed means another
+    /// writer committed between this transaction's read and its write (PostgreSQL, read committed).
+    func requireUnchanged(_ changed: Int, table: String, id: String) throws {
+        guard changed == 0 else { return }
+        let current = try self.connection.query("SELECT version FROM \(table) WHERE id = $1", .text(id)).first
+        throw CRMError.versionMismatch(current: try current?.integer("version") ?? 0)
+    }
+
     /// Turns a unique violation on `field` into a 409-shaped error.
     @discardableResult
     func uniquely<T>(_ fields: [String], _ body: () throws -> T) throws -> T {
