@@ -6,6 +6,10 @@ extension ByteBuffer {
     /// they are echoed back in JSON.
     @discardableResult
     public mutating func writeJSONEscaped(_ string: String) -> Int {
+        // Most text needs no escape: one copy instead of a write per byte.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return self.writeString(string)
+        }
         let start = self.writerIndex
         for byte in string.utf8 {
             switch byte {

@@ -22,9 +22,8 @@ struct CRMRoutes: Sendable {
     }
 
     /// Publishes a ticket event whose data is `resource`, as the API shows it.
-    func publish(_ kind: TicketEvent.Kind, ticket: Ticket, data resource: some Encodable, actor: AuditActor) {
-        // The resources are plain strings and numbers: encoding cannot fail.
-        let data = (try? ResourceJSON.bytes(resource)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    func publish(_ kind: TicketEvent.Kind, ticket: Ticket, data resource: some JSONWritable, actor: AuditActor) {
+        let data = ResourceJSON.text(resource)
         self.eventBus.publish(
             .ticket(
                 TicketEvent(

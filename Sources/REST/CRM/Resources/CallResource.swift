@@ -1,73 +1,71 @@
 import Core
 import Storage
 
-struct CallResource: Encodable, Sendable {
-    var id: String
-    var callSid: String
-    var streamSid: String
-    var accountSid: Nullable<String>
-    var app: String
-    var status: String
-    var ticketId: Nullable<String>
-    var startedAt: String
-    var endedAt: Nullable<String>
-    var durationMs: Nullable<Int64>
-    var endReason: Nullable<String>
-    var mediaReceived: Nullable<Int64>
-    var mediaSent: Nullable<Int64>
-    var messagesLost: Nullable<Int64>
-    var receiveDropped: Nullable<Int64>
-    var sendDropped: Nullable<Int64>
-    var dtmf: Nullable<String>
-    /// Where to download the WAV; the file's path on disk is never shown.
-    var recordingUrl: Nullable<String>
+/// A call row as the API shows it. The recording appears as a download link; its path on disk is
+/// never shown.
+struct CallResource: JSONWritable {
+    let call: CallRecord
 
     init(_ call: CallRecord) {
-        self.id = call.id
-        self.callSid = call.callSid
-        self.streamSid = call.streamSid
-        self.accountSid = Nullable(call.accountSid)
-        self.app = call.app
-        self.status = call.status.rawValue
-        self.ticketId = Nullable(call.ticketID)
-        self.startedAt = call.startedAt.rfc3339
-        self.endedAt = Nullable(call.endedAt?.rfc3339)
-        self.durationMs = Nullable(call.durationMilliseconds)
-        self.endReason = Nullable(call.endReason)
-        self.mediaReceived = Nullable(call.mediaReceived)
-        self.mediaSent = Nullable(call.mediaSent)
-        self.messagesLost = Nullable(call.messagesLost)
-        self.receiveDropped = Nullable(call.receiveDropped)
-        self.sendDropped = Nullable(call.sendDropped)
-        self.dtmf = Nullable(call.dtmf)
-        self.recordingUrl = Nullable(call.recordingPath.map { _ in "/v1/calls/\(call.id)/recording" })
+        self.call = call
+    }
+
+    func write(to json: inout JSONWriter) {
+        let call = self.call
+        json.object { json in
+            json.field("account_sid", call.accountSid)
+            json.field("app", call.app)
+            json.field("call_sid", call.callSid)
+            json.field("dtmf", call.dtmf)
+            json.field("duration_ms", call.durationMilliseconds)
+            json.field("end_reason", call.endReason)
+            json.field("ended_at", call.endedAt?.rfc3339)
+            json.field("id", call.id)
+            json.field("media_received", call.mediaReceived)
+            json.field("media_sent", call.mediaSent)
+            json.field("messages_lost", call.messagesLost)
+            json.field("receive_dropped", call.receiveDropped)
+            json.field("recording_url", call.recordingPath.map { _ in "/v1/calls/\(call.id)/recording" })
+            json.field("send_dropped", call.sendDropped)
+            json.field("started_at", call.startedAt.rfc3339)
+            json.field("status", call.status.rawValue)
+            json.field("stream_sid", call.streamSid)
+            json.field("ticket_id", call.ticketID)
+        }
     }
 }
 
-struct AuditResource: Encodable, Sendable {
-    struct Change: Encodable, Sendable {
-        var field: String
-        var from: Nullable<String>
-        var to: Nullable<String>
-    }
-
-    var id: String
-    var at: String
-    var actor: String
-    var actorRole: String
-    var action: String
-    var entityType: String
-    var entityId: String
-    var changes: [Change]
+/// An audit entry as the API shows it.
+struct AuditResource: JSONWritable {
+    let entry: AuditEntry
 
     init(_ entry: AuditEntry) {
-        self.id = entry.id
-        self.at = entry.at.rfc3339
-        self.actor = entry.actor.id
-        self.actorRole = entry.actor.role
-        self.action = entry.action
-        self.entityType = entry.entityType
-        self.entityId = entry.entityID
-        self.changes = entry.changes.map { Change(field: $0.field, from: Nullable($0.from), to: Nullable($0.to)) }
+        self.entry = entry
+    }
+
+    private struct Change: JSONWritable {
+        let change: AuditChange
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.field("field", self.change.field)
+                json.field("from", self.change.from)
+                json.field("to", self.change.to)
+            }
+        }
+    }
+
+    func write(to json: inout JSONWriter) {
+        let entry = self.entry
+        json.object { json in
+            json.field("action", entry.action)
+            json.field("actor", entry.actor.id)
+            json.field("actor_role", entry.actor.role)
+            json.field("at", entry.at.rfc3339)
+            json.field("changes", entry.changes.map(Change.init))
+            json.field("entity_id", entry.entityID)
+            json.field("entity_type", entry.entityType)
+            json.field("id", entry.id)
+        }
     }
 }

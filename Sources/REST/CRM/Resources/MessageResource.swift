@@ -1,31 +1,40 @@
 import Core
 import Storage
 
-struct MessageResource: Encodable, Sendable {
-    var id: String
-    var ticketId: String
-    var authorType: String
-    var authorId: String
-    var body: String
-    var direction: String
-    var channel: String
-    var createdAt: String
+/// A message as the API shows it.
+struct MessageResource: JSONWritable {
+    let message: Message
 
     init(_ message: Message) {
-        self.id = message.id
-        self.ticketId = message.ticketID
-        self.authorType = message.authorType.rawValue
-        self.authorId = message.authorID
-        self.body = message.body
-        self.direction = message.direction.rawValue
-        self.channel = message.channel.rawValue
-        self.createdAt = message.createdAt.rfc3339
+        self.message = message
+    }
+
+    func write(to json: inout JSONWriter) {
+        let message = self.message
+        json.object { json in
+            json.field("author_id", message.authorID)
+            json.field("author_type", message.authorType.rawValue)
+            json.field("body", message.body)
+            json.field("channel", message.channel.rawValue)
+            json.field("created_at", message.createdAt.rfc3339)
+            json.field("direction", message.direction.rawValue)
+            json.field("id", message.id)
+            json.field("ticket_id", message.ticketID)
+        }
     }
 }
 
 /// `message.created` data: the message and the ticket version it produced.
-struct MessageEventData: Encodable, Sendable {
+struct MessageEventData: JSONWritable {
     var message: MessageResource
-    var ticketId: String
+    var ticketID: String
     var version: Int64
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("message", self.message)
+            json.field("ticket_id", self.ticketID)
+            json.field("version", self.version)
+        }
+    }
 }

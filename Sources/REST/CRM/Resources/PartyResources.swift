@@ -1,42 +1,46 @@
 import Core
 import Storage
 
-struct CustomerResource: Encodable, Sendable {
-    var id: String
-    var name: String
-    var email: Nullable<String>
-    var phone: Nullable<String>
-    var version: Int64
-    var createdAt: String
-    var updatedAt: String
+/// A customer as the API shows it.
+struct CustomerResource: JSONWritable {
+    let customer: Customer
 
     init(_ customer: Customer) {
-        self.id = customer.id
-        self.name = customer.name
-        self.email = Nullable(customer.email)
-        self.phone = Nullable(customer.phone)
-        self.version = customer.version
-        self.createdAt = customer.createdAt.rfc3339
-        self.updatedAt = customer.updatedAt.rfc3339
+        self.customer = customer
+    }
+
+    func write(to json: inout JSONWriter) {
+        let customer = self.customer
+        json.object { json in
+            json.field("created_at", customer.createdAt.rfc3339)
+            json.field("email", customer.email)
+            json.field("id", customer.id)
+            json.field("name", customer.name)
+            json.field("phone", customer.phone)
+            json.field("updated_at", customer.updatedAt.rfc3339)
+            json.field("version", customer.version)
+        }
     }
 }
 
-struct AgentResource: Encodable, Sendable {
-    var id: String
-    var name: String
-    var email: String
-    var active: Bool
-    var version: Int64
-    var createdAt: String
-    var updatedAt: String
+/// An agent as the API shows it.
+struct AgentResource: JSONWritable {
+    let agent: Agent
 
     init(_ agent: Agent) {
-        self.id = agent.id
-        self.name = agent.name
-        self.email = agent.email
-        self.active = agent.active
-        self.version = agent.version
-        self.createdAt = agent.createdAt.rfc3339
-        self.updatedAt = agent.updatedAt.rfc3339
+        self.agent = agent
+    }
+
+    func write(to json: inout JSONWriter) {
+        let agent = self.agent
+        json.object { json in
+            json.field("active", agent.active)
+            json.field("created_at", agent.createdAt.rfc3339)
+            json.field("email", agent.email)
+            json.field("id", agent.id)
+            json.field("name", agent.name)
+            json.field("updated_at", agent.updatedAt.rfc3339)
+            json.field("version", agent.version)
+        }
     }
 }

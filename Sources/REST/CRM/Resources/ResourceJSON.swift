@@ -4,34 +4,39 @@ import HTTPTypes
 import Hummingbird
 import Storage
 
-/// How CRM resources are written: snake_case keys from the Swift property names, sorted keys,
-/// RFC 3339 UTC times (as strings, from ``Timestamp``).
+/// How CRM resources are sent: one JSON object each, from ``JSONWritable``.
 enum ResourceJSON {
-    static func encode(_ value: some Encodable) throws -> ByteBuffer {
-        ByteBuffer(bytes: try self.bytes(value))
+    static func encode(_ value: some JSONWritable) -> ByteBuffer {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        return writer.buffer
     }
 
-    static func bytes(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+    static func text(_ value: some JSONWritable) -> String {
+        String(buffer: self.encode(value))
     }
 
     /// A JSON response with the resource and any extra headers (ETag, Location).
     static func response(
-        _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+        _ value: some JSONWritable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
     ) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: try self.encode(value)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: self.encode(value)))
     }
 }
 
 /// A page of a list: the items and the URL of the next page (`null` on the last).
-struct ListBody<Item: Encodable & Sendable>: Encodable, Sendable {
+struct ListBody<Item: JSONWritable>: JSONWritable {
     var data: [Item]
-    var next: Nullable<String>
+    var next: String?
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("data", self.data)
+            json.field("next", self.next)
+        }
+    }
 }
 
 extension ListBody {
@@ -41,7 +46,7 @@ extension ListBody {
         let next = nextCursor.map { Self.nextLink(request, cursor: $0) }
         var headers: HTTPFields = [:]
         if let next { headers[HTTPField.Name("Link")!] = "<\(next)>; rel=\"next\"" }
-        return try ResourceJSON.response(ListBody(data: items, next: Nullable(next)), headers: headers)
+        return try ResourceJSON.response(ListBody(data: items, next: next), headers: headers)
     }
 
     private static func nextLink(_ request: Request, cursor: String) -> String {

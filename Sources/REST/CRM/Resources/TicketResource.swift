@@ -1,33 +1,30 @@
 import Core
 import Storage
 
-struct TicketResource: Encodable, Sendable {
-    var id: String
-    var subject: String
-    var status: String
-    var priority: String
-    var channel: String
-    var customerId: String
-    var assigneeId: Nullable<String>
-    var tags: [String]
-    var version: Int64
-    var createdAt: String
-    var updatedAt: String
-    var archivedAt: Nullable<String>
+/// A ticket as the API shows it.
+struct TicketResource: JSONWritable {
+    let ticket: Ticket
 
     init(_ ticket: Ticket) {
-        self.id = ticket.id
-        self.subject = ticket.subject
-        self.status = ticket.status.rawValue
-        self.priority = ticket.priority.rawValue
-        self.channel = ticket.channel.rawValue
-        self.customerId = ticket.customerID
-        self.assigneeId = Nullable(ticket.assigneeID)
-        self.tags = ticket.tags
-        self.version = ticket.version
-        self.createdAt = ticket.createdAt.rfc3339
-        self.updatedAt = ticket.updatedAt.rfc3339
-        self.archivedAt = Nullable(ticket.archivedAt?.rfc3339)
+        self.ticket = ticket
+    }
+
+    func write(to json: inout JSONWriter) {
+        let ticket = self.ticket
+        json.object { json in
+            json.field("archived_at", ticket.archivedAt?.rfc3339)
+            json.field("assignee_id", ticket.assigneeID)
+            json.field("channel", ticket.channel.rawValue)
+            json.field("created_at", ticket.createdAt.rfc3339)
+            json.field("customer_id", ticket.customerID)
+            json.field("id", ticket.id)
+            json.field("priority", ticket.priority.rawValue)
+            json.field("status", ticket.status.rawValue)
+            json.field("subject", ticket.subject)
+            json.field("tags", ticket.tags)
+            json.field("updated_at", ticket.updatedAt.rfc3339)
+            json.field("version", ticket.version)
+        }
     }
 }
 

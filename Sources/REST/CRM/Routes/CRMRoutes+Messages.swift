@@ -50,7 +50,7 @@ extension CRMRoutes {
     func publishMessage(_ message: Message, ticket: Ticket, actor: AuditActor) {
         self.publish(
             .messageCreated, ticket: ticket,
-            data: MessageEventData(message: MessageResource(message), ticketId: ticket.id, version: ticket.version),
+            data: MessageEventData(message: MessageResource(message), ticketID: ticket.id, version: ticket.version),
             actor: actor)
     }
 }
