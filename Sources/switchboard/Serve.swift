@@ -30,9 +30,10 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(64)
         }
         if let generated = server.generatedAdminKey, generated.wasCreated {
-            // Printed once, on the terminal only: the key never goes to the log.
-            print(
-                "switchboard: API_KEYS is unset; generated an admin key (kept in \(generated.path)): \(generated.key)")
+            // Printed once, on standard output only: the key never goes to the log. Written
+            // unbuffered, since `print` would hold it back when standard output is a pipe.
+            let line = "switchboard: API_KEYS is unset; generated an admin key (kept in \(generated.path)): "
+            FileHandle.standardOutput.write(Data((line + generated.key + "\n").utf8))
         }
         if case .incompatible(let error) = await server.prepareStorage() {
             FileHandle.standardError.write(Data("switchboard: \(error)\n".utf8))
