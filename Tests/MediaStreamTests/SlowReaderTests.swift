@@ -29,8 +29,11 @@ struct SlowReaderTests {
                     worst = max(worst, ContinuousClock.now - sentAt)
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                // Generous for a debug build on a shared 2-core machine; the benchmark measures the real figure.
-                #expect(worst < .milliseconds(250), "worst round trip \(worst)")
+                // Generous for a debug build sharing 2 cores with the whole suite (0.5 s was seen under
+                // the CRM and OpenAPI suites' load), yet half of the 2 s of audio the stalled call's
+                // 100-frame queue holds: a healthy call stuck behind it would take longer. The
+                // benchmark measures the real figure.
+                #expect(worst < .seconds(1), "worst round trip \(worst)")
                 try stalled.stop()
                 try healthy.stop()
                 stalled.client.close()
