@@ -1,3 +1,5 @@
+import Core
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -180,29 +182,5 @@ public struct GeneratedAdminKeyError: Error, CustomStringConvertible, Sendable, 
 
     private static func reason(_ error: Int32) -> String {
         strerror(error).map { String(cString: $0) } ?? "errno \(error)"
-    }
-}
-
-/// RFC 4648 section 5 base64url, unpadded: a key that survives URLs, shells and `API_KEYS` unquoted.
-private enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index < bytes.count {
-            let remaining = bytes.count - index
-            let first = UInt32(bytes[index]) << 16
-            let second = remaining > 1 ? UInt32(bytes[index + 1]) << 8 : 0
-            let third = remaining > 2 ? UInt32(bytes[index + 2]) : 0
-            let group = first | second | third
-            output.append(Self.alphabet[Int(group >> 18 & 0x3F)])
-            output.append(Self.alphabet[Int(group >> 12 & 0x3F)])
-            if remaining > 1 { output.append(Self.alphabet[Int(group >> 6 & 0x3F)]) }
-            if remaining > 2 { output.append(Self.alphabet[Int(group & 0x3F)]) }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -1,8 +1,10 @@
-/// Unpadded base64url (RFC 4648 section 5), for cursors that travel in query strings.
-enum Base64URL {
+/// Unpadded base64url (RFC 4648 section 5): page cursors in query strings, generated API keys that
+/// survive URLs, shells and `API_KEYS` unquoted. (Media's `Base64` is the padded standard alphabet
+/// of provider payloads, on the hot path.)
+public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
         var index = 0
@@ -18,7 +20,8 @@ enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func decode(_ text: String) -> [UInt8]? {
+    /// `nil` for a character outside the alphabet or a dangling partial byte.
+    public static func decode(_ text: String) -> [UInt8]? {
         var output: [UInt8] = []
         var value: UInt32 = 0
         var bits = 0
