@@ -29,13 +29,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
                 detail: "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces")
         }
         var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: RequestBody.maximumSize)
-        } catch {
-            // The same 413 the route would answer (ProblemMiddleware knows no NIOTooManyBytesError).
-            throw RequestBody.tooLarge
-        }
+        let body = try await request.body.collect(upTo: RequestBody.maximumSize)
         request.body = .init(buffer: body)
         let hash = Self.fingerprint(request, body: body)
 

@@ -1,6 +1,7 @@
 import Core
 public import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error a route throws into an RFC 9457 problem response, so no client ever sees
 /// Hummingbird's default error body or a bare 500 with internals in it.
@@ -59,6 +60,14 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: error.body ?? Self.defaultDetail(error.status, request: request)
             )
             return problem.response(headers: headers)
+        case let error as any HTTPResponseError:
+            // Errors Hummingbird and NIO raise with a status of their own, e.g. a body over the
+            // limit a route collects up to (`NIOTooManyBytesError`, 413).
+            let detail = (error as? NIOTooManyBytesError)?.maxBytes.map { "the body is larger than \($0 / 1024) KiB" }
+            return ProblemDetails(
+                status: Int(error.status.code), title: error.status.reasonPhrase,
+                detail: detail ?? Self.defaultDetail(error.status, request: request)
+            ).response(headers: [:])
         default:
             context.logger.error("Unhandled error", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
             return ProblemDetails(

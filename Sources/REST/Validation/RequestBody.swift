@@ -18,18 +18,10 @@ struct RequestBody {
                 status: 415, title: "Unsupported Media Type",
                 detail: "the body must be application/json, not \(type)")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: Self.maximumSize)
-        } catch {
-            throw Self.tooLarge
-        }
+        // Over the limit, `collect` throws `NIOTooManyBytesError`, which ProblemMiddleware answers with 413.
+        let buffer = try await request.body.collect(upTo: Self.maximumSize)
         try self.init(bytes: Array(buffer.readableBytesView))
     }
-
-    /// The 413 for a body over ``maximumSize``.
-    static let tooLarge = ProblemDetails(
-        status: 413, title: "Content Too Large", detail: "the body is larger than \(Self.maximumSize / 1024) KiB")
 
     init(bytes: [UInt8]) throws {
         guard !bytes.isEmpty else {

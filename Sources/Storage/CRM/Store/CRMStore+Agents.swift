@@ -77,9 +77,7 @@ extension CRMStore {
 
 extension CRMTransaction {
     func agent(id: String) throws -> Agent {
-        guard let row = try self.connection.query("SELECT \(Agent.columns) FROM agents WHERE id = $1", .text(id)).first
-        else { throw CRMError.notFound(resource: "agent", id: id) }
-        return try Agent(row: row)
+        try self.fetch(Agent.self, id)
     }
 
     /// An agent tickets may be assigned to, or a 422 naming `field`.

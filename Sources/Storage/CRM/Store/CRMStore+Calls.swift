@@ -94,14 +94,7 @@ extension CRMStore {
     }
 
     public func call(id: String) async throws -> CallRecord {
-        try await self.read { transaction in
-            guard
-                let row = try transaction.connection.query(
-                    "SELECT \(CallRecord.columns) FROM calls WHERE id = $1", .text(id)
-                ).first
-            else { throw CRMError.notFound(resource: "call", id: id) }
-            return try CallRecord(row: row)
-        }
+        try await self.read { try $0.fetch(CallRecord.self, id) }
     }
 
     public func calls(_ query: CallQuery) async throws -> Page<CallRecord> {
@@ -120,12 +113,7 @@ extension CRMStore {
 
 extension CRMTransaction {
     func call(streamSid: String) throws -> CallRecord {
-        guard
-            let row = try self.connection.query(
-                "SELECT \(CallRecord.columns) FROM calls WHERE stream_sid = $1", .text(streamSid)
-            ).first
-        else { throw CRMError.notFound(resource: "call", id: streamSid) }
-        return try CallRecord(row: row)
+        try self.fetch(CallRecord.self, streamSid, column: "stream_sid")
     }
 
     /// The row for a stream if there is none yet; a `ticket_id` that names no ticket is dropped.

@@ -67,11 +67,7 @@ extension CRMStore {
 
 extension CRMTransaction {
     func customer(id: String) throws -> Customer {
-        guard
-            let row = try self.connection.query("SELECT \(Customer.columns) FROM customers WHERE id = $1", .text(id))
-                .first
-        else { throw CRMError.notFound(resource: "customer", id: id) }
-        return try Customer(row: row)
+        try self.fetch(Customer.self, id)
     }
 
     func createCustomer(name: String, email: String?, phone: String?) throws -> Customer {

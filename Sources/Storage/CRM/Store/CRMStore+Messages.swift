@@ -9,14 +9,7 @@ extension CRMStore {
     }
 
     public func message(id: String) async throws -> Message {
-        try await self.read { transaction in
-            guard
-                let row = try transaction.connection.query(
-                    "SELECT \(Message.columns) FROM messages WHERE id = $1", .text(id)
-                ).first
-            else { throw CRMError.notFound(resource: "message", id: id) }
-            return try Message(row: row)
-        }
+        try await self.read { try $0.fetch(Message.self, id) }
     }
 
     /// A ticket's messages, oldest first by default (a conversation reads forwards).

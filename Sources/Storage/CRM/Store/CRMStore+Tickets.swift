@@ -158,10 +158,7 @@ extension Ticket {
 
 extension CRMTransaction {
     func ticket(id: String) throws -> Ticket {
-        guard
-            let row = try self.connection.query("SELECT \(Ticket.columns) FROM tickets WHERE id = $1", .text(id)).first
-        else { throw CRMError.notFound(resource: "ticket", id: id) }
-        return try Ticket(row: row)
+        try self.fetch(Ticket.self, id)
     }
 
     func createTicket(_ draft: TicketDraft) throws -> Ticket {

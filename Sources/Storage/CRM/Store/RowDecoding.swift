@@ -20,7 +20,29 @@ extension SQLRow {
     }
 }
 
-extension Ticket {
+/// A record stored in one table: what ``CRMTransaction/fetch(_:_:column:)`` needs to read it back.
+protocol StoredRecord {
+    static var table: String { get }
+    /// The name errors use (`no ticket has the id ...`).
+    static var resource: String { get }
+    static var columns: String { get }
+    init(row: SQLRow) throws(SQLError)
+}
+
+extension CRMTransaction {
+    /// The record whose `column` is `value`, or ``CRMError/notFound(resource:id:)``.
+    func fetch<Record: StoredRecord>(_ type: Record.Type, _ value: String, column: String = "id") throws -> Record {
+        let sql = "SELECT \(Record.columns) FROM \(Record.table) WHERE \(column) = $1"
+        guard let row = try self.connection.query(sql, .text(value)).first else {
+            throw CRMError.notFound(resource: Record.resource, id: value)
+        }
+        return try Record(row: row)
+    }
+}
+
+extension Ticket: StoredRecord {
+    static let table = "tickets"
+    static let resource = "ticket"
     static let columns =
         "id, subject, status, priority, channel, customer_id, assignee_id, tags, version, created_at, updated_at, archived_at"
 
@@ -43,7 +65,9 @@ extension Ticket {
     }
 }
 
-extension Message {
+extension Message: StoredRecord {
+    static let table = "messages"
+    static let resource = "message"
     static let columns = "id, ticket_id, author_type, author_id, body, direction, channel, created_at"
 
     init(row: SQLRow) throws(SQLError) {
@@ -60,7 +84,9 @@ extension Message {
     }
 }
 
-extension Customer {
+extension Customer: StoredRecord {
+    static let table = "customers"
+    static let resource = "customer"
     static let columns = "id, name, email, phone, version, created_at, updated_at"
 
     init(row: SQLRow) throws(SQLError) {
@@ -76,7 +102,9 @@ extension Customer {
     }
 }
 
-extension Agent {
+extension Agent: StoredRecord {
+    static let table = "agents"
+    static let resource = "agent"
     static let columns = "id, name, email, active, version, created_at, updated_at"
 
     init(row: SQLRow) throws(SQLError) {
@@ -92,7 +120,9 @@ extension Agent {
     }
 }
 
-extension CallRecord {
+extension CallRecord: StoredRecord {
+    static let table = "calls"
+    static let resource = "call"
     static let columns = """
         id, call_sid, stream_sid, account_sid, app, status, ticket_id, started_at, ended_at, duration_ms, \
         end_reason, media_received, media_sent, messages_lost, receive_dropped, send_dropped, dtmf, recording_path
@@ -122,7 +152,9 @@ extension CallRecord {
     }
 }
 
-extension AuditEntry {
+extension AuditEntry: StoredRecord {
+    static let table = "audit_log"
+    static let resource = "audit entry"
     static let columns = "id, at, actor, actor_role, action, entity_type, entity_id, changes"
 
     init(row: SQLRow) throws(SQLError) {
