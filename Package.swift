@@ -39,6 +39,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // libpq (libpq-dev): PostgreSQL when DATABASE_URL is set.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // hiredis (libhiredis-dev): RESP encoding and reply parsing for the Redis adapter.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(
             name: "Core",
             dependencies: [
@@ -88,10 +90,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Redis",
+            dependencies: [
+                "Core", "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "REST",
             dependencies: [
                 "Core",
                 "Storage",
+                "Redis",
                 "Media",
                 "Realtime",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -126,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "Core", "Media", "Realtime", "REST", "Storage", "LoadGenerator",
+                "Core", "Media", "Realtime", "REST", "Storage", "Redis", "LoadGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -139,7 +156,7 @@ let package = Package(
         .target(
             name: "SwitchboardTestSupport",
             dependencies: [
-                "Core", "Media", "REST", "Storage",
+                "Core", "Media", "REST", "Storage", "Redis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -152,6 +169,25 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Core", "Storage", "SwitchboardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis", "SwitchboardTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: [
+                "Core", "Redis", "REST", "Storage", "SwitchboardTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,6 +50,17 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Comma-separated key:role pairs, role admin or agent (API_KEYS; unset = a generated admin key).")
     var apiKeys: String?
     @Option(help: "Requests per minute per API key; 0 = no limit (RATE_LIMIT, default 1200).") var rateLimit: String?
+    @Option(help: "redis://[[user]:password@]host[:port][/db] shared by every instance; unset = in-process (REDIS_URL).")
+    var redisUrl: String?
+    @Option(help: "Seconds between client heartbeats (HEARTBEAT_INTERVAL, default 5).") var heartbeatInterval: String?
+    @Option(help: "Seconds of silence before a session expires (HEARTBEAT_TIMEOUT, default 10).")
+    var heartbeatTimeout: String?
+    @Option(help: "Seconds a session is kept after its last heartbeat (SESSION_TTL, default 3600).") var sessionTtl:
+        String?
+    @Option(help: "Seconds over which heartbeats are batched into one write (HEARTBEAT_COALESCE_WINDOW, default 0.25).")
+    var heartbeatCoalesceWindow: String?
+    @Option(help: "Seconds an agent keeps its presence after ending its last session (PRESENCE_GRACE, default 5).")
+    var presenceGrace: String?
 
     /// The flags that were given, keyed by their environment variable.
     var flags: [String: String] {
@@ -65,6 +76,9 @@ struct ServeOptions: ParsableArguments {
             ("MEDIA_RECEIVE_QUEUE", self.mediaReceiveQueue), ("MEDIA_SEND_QUEUE", self.mediaSendQueue),
             ("MEDIA_START_TIMEOUT", self.mediaStartTimeout), ("DATABASE_URL", self.databaseUrl),
             ("DATABASE_POOL_SIZE", self.databasePoolSize), ("API_KEYS", self.apiKeys), ("RATE_LIMIT", self.rateLimit),
+            ("REDIS_URL", self.redisUrl), ("HEARTBEAT_INTERVAL", self.heartbeatInterval),
+            ("HEARTBEAT_TIMEOUT", self.heartbeatTimeout), ("SESSION_TTL", self.sessionTtl),
+            ("HEARTBEAT_COALESCE_WINDOW", self.heartbeatCoalesceWindow), ("PRESENCE_GRACE", self.presenceGrace),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { name, value in value.map { (name, $0) } })
     }

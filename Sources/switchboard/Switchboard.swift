@@ -8,7 +8,7 @@ struct Switchboard: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "The real-time backbone of a contact center: media streams, agent live updates, sessions, CRM API.",
         version: SwitchboardVersion.current,
-        subcommands: [Serve.self, Migrate.self, LoadGen.self],
+        subcommands: [Serve.self, Migrate.self, LoadGen.self, HeartbeatLoad.self],
         defaultSubcommand: Serve.self
     )
 }

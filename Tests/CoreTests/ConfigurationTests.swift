@@ -131,8 +131,8 @@ struct ConfigurationTests {
     }
 
     @Test func theVariableListNamesEverySetting() {
-        #expect(SwitchboardConfiguration.variables.count == 26)
-        #expect(Set(SwitchboardConfiguration.variables).count == 26)
+        #expect(SwitchboardConfiguration.variables.count == 32)
+        #expect(Set(SwitchboardConfiguration.variables).count == 32)
     }
 
     struct BadValue: Sendable, CustomTestStringConvertible {

@@ -14,6 +14,7 @@ private func sequence(of event: DomainEvent) -> Int {
     switch event {
     case .call(let call): Int(call.timestampMilliseconds)
     case .ticket(let ticket): Int(ticket.timestampMicroseconds)
+    case .presence(let presence): Int(presence.timestampMicroseconds)
     }
 }
 

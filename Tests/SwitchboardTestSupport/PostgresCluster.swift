@@ -33,7 +33,7 @@ struct PostgresCluster: Sendable {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("switchboard-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try PostgresWatchdog.launch(testProcess: getpid(), directory: directory)
+        try ServerWatchdog.launch(testProcess: getpid(), directory: directory, server: Self.watchdogServer(directory))
         let runsAsPostgres = geteuid() == 0
         if runsAsPostgres { try Self.giveToPostgresUser(directory) }
         var cluster = PostgresCluster(binaries: binaries, directory: directory, port: 0, runsAsPostgres: runsAsPostgres)
@@ -65,11 +65,19 @@ struct PostgresCluster: Sendable {
     /// waits until it accepts connections.
     func start(timeout: Duration = .seconds(30)) throws {
         let exitMarker = self.directory.appendingPathComponent("exited-\(UUID().uuidString.prefix(8))")
-        try PostgresWatchdog.launch(
-            testProcess: getpid(), directory: self.directory,
+        try ServerWatchdog.launch(
+            testProcess: getpid(), directory: self.directory, server: Self.watchdogServer(self.directory),
             command: self.command("postgres", ["-D", self.dataDirectory.path]),
             log: self.logFile, exitMarker: exitMarker)
         try self.waitUntilAccepting(timeout: timeout, exitMarker: exitMarker)
+    }
+
+    /// `postmaster.pid` names the running postmaster, whose working directory is the data directory;
+    /// SIGQUIT is its immediate shutdown.
+    private static func watchdogServer(_ directory: URL) -> ServerWatchdog.Server {
+        let data = directory.appendingPathComponent("data")
+        return ServerWatchdog.Server(
+            pidFile: data.appendingPathComponent("postmaster.pid"), workingDirectory: data, stopSignal: "QUIT")
     }
 
     /// Stops the server the way a crash would: no checkpoint, clients cut off at once.

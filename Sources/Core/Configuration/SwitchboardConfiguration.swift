@@ -64,6 +64,13 @@ public struct SwitchboardConfiguration: Sendable {
     public var apiKeys: [APIKeyGrant] = []
     /// `RATE_LIMIT`: requests per minute each API key may make; 0 turns the limit off.
     public var rateLimitPerMinute: Int = 1200
+    /// `REDIS_URL`: `redis://[[user]:password@]host[:port][/db]`, where sessions (and later the
+    /// bus) are shared by every instance; unset = in this process only. Parsed in full by the Redis
+    /// adapter at start-up.
+    public var redisURL: String?
+    /// `HEARTBEAT_INTERVAL`, `HEARTBEAT_TIMEOUT`, `SESSION_TTL`, `HEARTBEAT_COALESCE_WINDOW`,
+    /// `PRESENCE_GRACE`: the session timing rules.
+    public var sessionPolicy = SessionPolicy()
 
     /// The call apps `MEDIA_DEFAULT_APP` may name.
     public static let mediaApps = ["echo", "monitor", "playback"]
@@ -81,7 +88,8 @@ public struct SwitchboardConfiguration: Sendable {
         "HANDSHAKE_TIMEOUT", "HTTP_IDLE_TIMEOUT", "WS_MAX_CONNECTIONS", "WS_PING_INTERVAL", "WS_PONG_TIMEOUT",
         "WS_IDLE_TIMEOUT", "WS_CLOSE_TIMEOUT", "TWILIO_AUTH_TOKEN", "RECORDINGS_DIR", "PROMPTS_DIR",
         "MEDIA_DEFAULT_APP", "MEDIA_RECEIVE_QUEUE", "MEDIA_SEND_QUEUE", "MEDIA_START_TIMEOUT", "DATABASE_URL",
-        "DATABASE_POOL_SIZE", "API_KEYS", "RATE_LIMIT",
+        "DATABASE_POOL_SIZE", "API_KEYS", "RATE_LIMIT", "REDIS_URL", "HEARTBEAT_INTERVAL", "HEARTBEAT_TIMEOUT",
+        "SESSION_TTL", "HEARTBEAT_COALESCE_WINDOW", "PRESENCE_GRACE",
     ]
 
     /// Reads and validates every setting; the first bad one throws.
@@ -173,6 +181,39 @@ public struct SwitchboardConfiguration: Sendable {
         }
         self.rateLimitPerMinute = try source.integer(
             "RATE_LIMIT", default: defaults.rateLimitPerMinute, in: 0...10_000_000)
+        self.redisURL = try source.value(
+            "REDIS_URL", default: nil, expected: "a redis:// URL: redis://[[user]:password@]host[:port][/db]",
+            secret: true
+        ) {
+            let url = $0.trimmingSpaces()
+            return url.hasPrefix("redis://") && url.count > "redis://".count && !url.contains("\0") ? url : nil
+        }
+        self.sessionPolicy = try Self.sessionPolicy(from: source, defaults: defaults.sessionPolicy)
+    }
+
+    private static func sessionPolicy(from source: ConfigurationSource, defaults: SessionPolicy)
+        throws(ConfigurationError) -> SessionPolicy
+    {
+        var policy = SessionPolicy()
+        policy.heartbeatInterval = try source.seconds(
+            "HEARTBEAT_INTERVAL", default: defaults.heartbeatInterval, in: 0.1...600)
+        policy.heartbeatTimeout = try source.seconds(
+            "HEARTBEAT_TIMEOUT", default: defaults.heartbeatTimeout, in: 0.2...3600)
+        guard policy.heartbeatTimeout > policy.heartbeatInterval else {
+            throw ConfigurationError(
+                variable: "HEARTBEAT_TIMEOUT", value: source.raw("HEARTBEAT_TIMEOUT") ?? "10",
+                expected: "more seconds than HEARTBEAT_INTERVAL")
+        }
+        policy.ttl = try source.seconds("SESSION_TTL", default: defaults.ttl, in: 60...86_400 * 7)
+        guard policy.ttl > policy.heartbeatTimeout else {
+            throw ConfigurationError(
+                variable: "SESSION_TTL", value: source.raw("SESSION_TTL") ?? "3600",
+                expected: "more seconds than HEARTBEAT_TIMEOUT")
+        }
+        policy.coalescingWindow = try source.seconds(
+            "HEARTBEAT_COALESCE_WINDOW", default: defaults.coalescingWindow, in: 0.001...5)
+        policy.presenceGrace = try source.seconds("PRESENCE_GRACE", default: defaults.presenceGrace, in: 0...600)
+        return policy
     }
 
     private static func directoryPath(_ raw: String) -> String? {

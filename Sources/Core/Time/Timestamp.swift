@@ -147,3 +147,23 @@ enum CivilDate {
         }
     }
 }
+
+extension Timestamp {
+    /// `duration` later, to the microsecond.
+    public func adding(_ duration: Duration) -> Timestamp {
+        Timestamp(microseconds: self.microseconds + duration.microseconds)
+    }
+
+    /// `duration` earlier, to the microsecond.
+    public func subtracting(_ duration: Duration) -> Timestamp {
+        Timestamp(microseconds: self.microseconds - duration.microseconds)
+    }
+}
+
+extension Duration {
+    /// Whole microseconds, truncated.
+    public var microseconds: Int64 {
+        let parts = self.components
+        return parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000
+    }
+}

@@ -7,6 +7,7 @@ public import NIOCore
 public import NIOPosix
 public import Prometheus
 public import Realtime
+public import Redis
 public import ServiceLifecycle
 public import Storage
 
@@ -21,6 +22,13 @@ public struct SwitchboardServer: Sendable {
     /// The CRM database: SQLite under `DATA_DIR`, or PostgreSQL at `DATABASE_URL`.
     public let database: SQLDatabase
     public let store: CRMStore
+    /// Client sessions: in this process, or in Redis at `REDIS_URL`, shared with every instance.
+    public let sessionStore: any SessionStore
+    /// The Redis client at `REDIS_URL`, `nil` without one.
+    public let redis: RedisClient?
+    private let redisSessionStore: RedisSessionStore?
+    /// The connections this instance holds per session, closed when the session ends anywhere.
+    public let sessionConnections = SessionConnections()
     /// The admin key made at first start when `API_KEYS` is unset; `serve` prints it once.
     public let generatedAdminKey: GeneratedAdminKey?
     private let keyRing: APIKeyRing
@@ -30,7 +38,8 @@ public struct SwitchboardServer: Sendable {
 
     /// - Parameters:
     ///   - metricsRegistry: where `/metrics` reads from; the server's own metrics are created in it.
-    /// - Throws: ``GeneratedAdminKeyError`` when `API_KEYS` is unset and the key file is unusable.
+    /// - Throws: ``GeneratedAdminKeyError`` when `API_KEYS` is unset and the key file is unusable;
+    ///   ``ConfigurationError`` for a `REDIS_URL` the Redis adapter cannot use.
     public init(
         configuration: SwitchboardConfiguration,
         logger: Logger,
@@ -49,6 +58,23 @@ public struct SwitchboardServer: Sendable {
         }
         self.database = Self.makeDatabase(configuration)
         self.store = CRMStore(database: self.database)
+        if let url = configuration.redisURL {
+            let redisConfiguration: RedisConfiguration
+            do {
+                redisConfiguration = try RedisConfiguration(url: url)
+            } catch {
+                throw ConfigurationError(variable: "REDIS_URL", value: nil, expected: "\(error)")
+            }
+            let client = RedisClient(configuration: redisConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+            let store = RedisSessionStore(client: client, policy: configuration.sessionPolicy, logger: logger)
+            self.redis = client
+            self.redisSessionStore = store
+            self.sessionStore = store
+        } else {
+            self.redis = nil
+            self.redisSessionStore = nil
+            self.sessionStore = InProcessSessionStore(policy: configuration.sessionPolicy)
+        }
         self.logger = logger
         self.metricsRegistry = metricsRegistry
         self.eventBus = eventBus
@@ -123,8 +149,8 @@ public struct SwitchboardServer: Sendable {
         await StorageService.migrate(self.database, gate: self.storageGate, logger: self.logger)
     }
 
-    /// The services to run in a `ServiceGroup`: storage, the HTTP server, the call log, then the
-    /// WebSocket drain (graceful shutdown runs in reverse order: WebSockets drain first, the
+    /// The services to run in a `ServiceGroup`: storage, the HTTP server, the call log, the session
+    /// reaper, then the WebSocket drain (graceful shutdown runs in reverse order: WebSockets drain first, the
     /// database closes last).
     /// - Parameter onServerRunning: called with the bound port once the server listens.
     public func makeServices(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
@@ -146,13 +172,18 @@ public struct SwitchboardServer: Sendable {
                 WebSocketServerCheck(server: self.webSocketServer),
                 EventLoopCheck(group: self.eventLoopGroup),
                 DatabaseCheck(database: self.database, gate: self.storageGate),
-            ],
+            ] + (self.redis.map { [RedisCheck(client: $0)] } ?? []),
             registry: self.metricsRegistry
         ).add(to: router, catalog: catalog)
         CRMRoutes(
             store: self.store, eventBus: self.eventBus,
-            recordings: RecordingFiles(directory: self.configuration.effectiveRecordingsDirectory)
+            recordings: RecordingFiles(directory: self.configuration.effectiveRecordingsDirectory),
+            sessions: self.sessionStore
         ).add(to: routes)
+        let sessions = SessionCoordinator(
+            store: self.sessionStore, crm: self.store, eventBus: self.eventBus, aftermath: SessionAftermath(),
+            logger: self.logger)
+        SessionRoutes(coordinator: sessions).add(to: routes)
         OpenAPIRoutes().add(to: routes)
 
         let application = Application(
@@ -179,7 +210,10 @@ public struct SwitchboardServer: Sendable {
         let callLog = CallLogService(
             store: self.store, subscription: self.eventBus.subscribe(bufferSize: CallLogService.bufferSize),
             logger: self.logger)
-        return [storage, application, callLog, drain]
+        let reaper = SessionReaper(coordinator: sessions, connections: self.sessionConnections, logger: self.logger)
+        // Redis stops after everything that uses it (graceful shutdown runs in reverse order).
+        let redis: [any Service] = [self.redis as (any Service)?, self.redisSessionStore].compactMap { $0 }
+        return [storage] + redis + [application, callLog, reaper, drain]
     }
 }
 

@@ -10,6 +10,8 @@ struct CRMRoutes: Sendable {
     let store: CRMStore
     let eventBus: any EventBus
     let recordings: RecordingFiles
+    /// Where agents' presence comes from.
+    let sessions: any SessionStore
 
     func add(to routes: RouteRegistrar<SwitchboardRequestContext>) {
         self.addTickets(to: routes)

@@ -110,6 +110,15 @@ extension OpenAPISchema {
         return schema
     }
 
+    /// A number that may have a fraction.
+    static func number(minimum: Int? = nil, maximum: Int? = nil, _ summary: String? = nil) -> Self {
+        var schema = Self(types: ["number"])
+        schema.minimum = minimum
+        schema.maximum = maximum
+        schema.summary = summary
+        return schema
+    }
+
     static func boolean(_ summary: String? = nil) -> Self {
         var schema = Self(types: ["boolean"])
         schema.summary = summary

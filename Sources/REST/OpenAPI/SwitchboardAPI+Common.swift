@@ -178,7 +178,11 @@ extension SwitchboardAPI {
 
     /// Adds what every operation behind the API key answers (401, 429, 503; 403 on admin routes), the
     /// `Idempotency-Key` header of a POST and the rate-limit headers, then orders the answers by status.
-    static func keyed(_ operation: OpenAPIOperation) -> OpenAPIOperation {
+    /// - Parameter unavailable: what the 503 means for this operation.
+    static func keyed(
+        _ operation: OpenAPIOperation,
+        unavailable: String = "The database is unavailable, overloaded or not migrated yet; retry shortly."
+    ) -> OpenAPIOperation {
         var operation = operation
         var responses = operation.responses
         responses.append(Answer.problem(401, "No `X-API-Key`, or not a valid one."))
@@ -186,8 +190,7 @@ extension SwitchboardAPI {
             responses.append(Answer.problem(403, "The key is an agent key; this route needs an admin key."))
         }
         responses.append(Answer.problem(429, "This API key is over `RATE_LIMIT` requests a minute."))
-        responses.append(
-            Answer.problem(503, "The database is unavailable, overloaded or not migrated yet; retry shortly."))
+        responses.append(Answer.problem(503, unavailable))
         operation.responses = responses.sorted { $0.status < $1.status }.map { response in
             guard response.status != 401 else { return response }
             var response = response

@@ -24,14 +24,17 @@ extension SwitchboardAPI {
 
         static var components: [(name: String, schema: OpenAPISchema)] {
             [
-                ("Ticket", ticket), ("Message", message), ("Customer", customer), ("Agent", agent), ("Call", call),
+                ("Ticket", ticket), ("Message", message), ("Customer", customer), ("Agent", agent),
+                ("Session", session), ("NewSession", newSession), ("Call", call),
                 ("AuditEntry", auditEntry), ("AuditChange", auditChange),
                 ("TicketPage", page(of: "Ticket")), ("MessagePage", page(of: "Message")),
                 ("CustomerPage", page(of: "Customer")), ("AgentPage", page(of: "Agent")),
-                ("CallPage", page(of: "Call")), ("AuditPage", page(of: "AuditEntry")),
+                ("SessionPage", page(of: "Session")), ("CallPage", page(of: "Call")),
+                ("AuditPage", page(of: "AuditEntry")),
                 ("SupportRequest", supportRequest), ("TicketCreate", ticketCreate), ("TicketUpdate", ticketUpdate),
                 ("MessageCreate", messageCreate), ("CustomerCreate", customerCreate),
                 ("CustomerUpdate", customerUpdate), ("AgentCreate", agentCreate), ("AgentUpdate", agentUpdate),
+                ("SessionCreate", sessionCreate), ("SessionUpdate", sessionUpdate),
                 ("Problem", problem), ("FieldError", fieldError), ("Health", health), ("Readiness", readiness),
                 ("ReadinessCheck", readinessCheck),
             ]
@@ -96,6 +99,12 @@ extension SwitchboardAPI {
                 "name": .string(maxLength: CRMRoutes.nameLimit),
                 "email": .string(maxLength: CRMRoutes.emailLimit, format: "email", "Lower-case, unique among agents."),
                 "active": .boolean("Only active agents can be assigned tickets."),
+                "presence": OpenAPISchema.choice(
+                    Presence.self,
+                    "Live, from the agent's sessions: the presence most recently set on an active one; for"
+                        + " `PRESENCE_GRACE` after the last one was ended, the presence it had; else `offline`."
+                        + " `null` when the session store cannot be reached. Not part of the `version` or `ETag`."
+                ).nullable(),
                 "version": version,
                 "created_at": timestamp,
                 "updated_at": timestamp,

@@ -11,8 +11,8 @@ enum SwitchboardAPI {
             details: Self.details,
             tags: Self.tags,
             operations: Self.systemOperations + Self.ticketOperations + Self.messageOperations
-                + Self.customerOperations + Self.agentOperations + Self.supportOperations + Self.callOperations
-                + Self.auditOperations,
+                + Self.customerOperations + Self.agentOperations + Self.sessionOperations + Self.supportOperations
+                + Self.callOperations + Self.auditOperations,
             schemas: Schema.components,
             headers: Header.all,
             apiKeyHeader: "X-API-Key",
@@ -26,6 +26,10 @@ enum SwitchboardAPI {
         .init(name: "Messages", summary: "The conversation of a ticket."),
         .init(name: "Customers", summary: "The people who ask for help."),
         .init(name: "Agents", summary: "The people who help; created and changed with admin keys."),
+        .init(
+            name: "Sessions",
+            summary: "Client sessions of agents (consoles, softphones): opened, kept alive by heartbeats, and the"
+                + " source of each agent's `presence`. Any key may."),
         .init(name: "Support", summary: "The intake: one request makes the customer, the ticket and its message."),
         .init(name: "Calls", summary: "Call rows from the media path, and their recordings."),
         .init(name: "Audit", summary: "Who changed what (admin keys only)."),
@@ -52,6 +56,10 @@ enum SwitchboardAPI {
         without `If-Match` gets 428.
 
         **Retries.** Every `POST` takes an `Idempotency-Key`.
+
+        **Sessions** live in this process, or in Redis at `REDIS_URL`, shared by every instance. A session \
+        that has expired or ended answers 410 to a heartbeat or a change; while the session store does not \
+        answer, the session routes get 503 with `Retry-After: 1` and agents show `presence: null`.
 
         **JSON.** Keys are snake_case; every documented key is always present, `null` when it has no value; \
         times are RFC 3339 UTC with milliseconds. Lists are `{"data": [...], "next": url|null}` pages.

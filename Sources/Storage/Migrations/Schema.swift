@@ -119,6 +119,23 @@ public enum Schema {
                     PRIMARY KEY (scope, key));
                 CREATE INDEX idempotency_created ON idempotency_keys (created_at);
                 """
-        )
+        ),
+        Migration(
+            version: 2, name: "sessions",
+            sql: """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY,
+                    agent_id TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    started_at BIGINT NOT NULL,
+                    last_heartbeat_at BIGINT NOT NULL,
+                    ended_at BIGINT NOT NULL,
+                    active_seconds DOUBLE PRECISION NOT NULL,
+                    end_reason TEXT NOT NULL,
+                    presence TEXT NOT NULL);
+                CREATE INDEX sessions_agent ON sessions (agent_id, started_at, id);
+                CREATE INDEX sessions_started ON sessions (started_at, id);
+                """
+        ),
     ]
 }

@@ -58,6 +58,11 @@ public struct SQLRow: Sendable, Hashable {
         }
     }
 
+    public func real(_ column: String) throws(SQLError) -> Double {
+        guard let value = try self.optionalReal(column) else { throw .missingColumn(column) }
+        return value
+    }
+
     /// Booleans are stored as integers 0/1 (SQLite has no boolean; PostgreSQL `boolean` comes back
     /// as `t`/`f` text).
     public func bool(_ column: String) throws(SQLError) -> Bool {

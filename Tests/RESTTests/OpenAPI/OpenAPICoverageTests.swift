@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Hummingbird
+import Logging
 import SwitchboardTestSupport
 import Testing
 
@@ -22,7 +23,13 @@ struct OpenAPICoverageTests {
             SystemRoutes(checks: [], registry: running.server.metricsRegistry).add(to: router, catalog: catalog)
             CRMRoutes(
                 store: running.server.store, eventBus: running.server.eventBus,
-                recordings: RecordingFiles(directory: running.server.configuration.effectiveRecordingsDirectory)
+                recordings: RecordingFiles(directory: running.server.configuration.effectiveRecordingsDirectory),
+                sessions: running.server.sessionStore
+            ).add(to: routes)
+            SessionRoutes(
+                coordinator: SessionCoordinator(
+                    store: running.server.sessionStore, crm: running.server.store, eventBus: running.server.eventBus,
+                    aftermath: SessionAftermath(), logger: Logger(label: "test"))
             ).add(to: routes)
             OpenAPIRoutes().add(to: routes)
 
@@ -180,6 +187,43 @@ struct OpenAPICoverageTests {
                 }
             }
             #expect(answers[2][header: "retry-after"] != nil)
+        }
+    }
+
+    /// With the session store unreachable (`REDIS_URL` at a port nothing listens on), every session
+    /// route answers the documented 503 with `Retry-After: 1`, and agents the documented `presence: null`.
+    @Test func sessionStoreOutageAnswersAreDocumented() async throws {
+        try await withDocumentedServer(.sqlite, configure: { $0.redisURL = "redis://127.0.0.1:1" }) { _, api in
+            let document = try await ServedDocument.fetch(api)
+            let checker = SchemaChecker(document: document)
+            let agent = try await OperationSamples.create(api, "/v1/agents", OperationSamples.agentBody())
+            for (id, path) in [("getAgent", "/v1/agents/\(agent)"), ("listAgents", "/v1/agents?limit=1")] {
+                let operation = try #require(document.operation(id))
+                let response = try await api.get(path)
+                #expect(response.status == 200, "\(operation): \(response.status) \(response.body.prefix(200))")
+                let shown = id == "getAgent" ? response.json : response.json?["data"]?.array?.first
+                #expect(shown?["presence"] == .some(.null), "\(operation): presence \(String(describing: shown))")
+                Self.expectDocumented(operation, response, checker)
+            }
+            let unknown = "ses_" + String(repeating: "0", count: 26)
+            let requests: [(id: String, path: String, body: JSON?)] = [
+                ("createSession", "/v1/sessions", ["agent_id": .string(agent), "client": "console"]),
+                ("listSessions", "/v1/sessions?agent=\(agent)", nil),
+                ("getSession", "/v1/sessions/\(unknown)", nil),
+                ("heartbeatSession", "/v1/sessions/\(unknown)/heartbeat", nil),
+                ("updateSession", "/v1/sessions/\(unknown)", ["presence": "busy"]),
+                ("endSession", "/v1/sessions/\(unknown)", nil),
+            ]
+            let sessionOperations = document.operations.filter { $0.path.hasPrefix("/v1/sessions") }
+            #expect(Set(requests.map(\.id)) == Set(sessionOperations.map(\.id)), "every session operation is tried")
+            for request in requests {
+                let operation = try #require(document.operation(request.id))
+                let response = try await api.with(key: TestAPIKeys.agent).send(
+                    operation.method, request.path, json: request.body?.foundation)
+                #expect(response.status == 503, "\(operation): \(response.status) \(response.body.prefix(200))")
+                #expect(response[header: "retry-after"] == "1", "\(operation)")
+                Self.expectDocumented(operation, response, checker)
+            }
         }
     }
 

@@ -125,6 +125,78 @@ struct OpenAPIDocumentTests {
         }
     }
 
+    @Test func sessionConventionsAreDescribed() async throws {
+        try await withDocumentedServer(.sqlite) { _, api in
+            let document = try await ServedDocument.fetch(api)
+            let sessions = document.operations.filter { $0.path.hasPrefix("/v1/sessions") }
+            #expect(
+                Set(sessions.map(\.id)) == [
+                    "createSession", "listSessions", "getSession", "heartbeatSession", "updateSession", "endSession",
+                ])
+            for operation in sessions {
+                #expect(operation.object["tags"] == ["Sessions"], "\(operation)")
+                #expect(operation.requiredRole == "agent", "\(operation): any key may")
+                let unavailable = operation.response(503)
+                #expect(unavailable?["headers"]?["Retry-After"] != nil, "\(operation)")
+                #expect(unavailable?["description"]?.string?.contains("session store") == true, "\(operation)")
+            }
+
+            let create = try #require(document.operation("createSession"))
+            #expect(create.statuses.isSuperset(of: [201, 400, 409, 413, 415, 422]))
+            #expect(create.response(201)?["content"]?["application/json"]?["schema"]?["$ref"] == "#/components/schemas/NewSession")
+            #expect(create.response(201)?["headers"]?["Location"] != nil)
+            let sessionCreate = document.resolve(try #require(create.requestBody))
+            #expect(Set(sessionCreate["required"]?.strings ?? []) == ["agent_id", "client"])
+            #expect(sessionCreate["properties"]?["client"]?["maxLength"] == 32)
+            #expect(sessionCreate["properties"]?["presence"]?["default"] == "available")
+
+            let heartbeat = try #require(document.operation("heartbeatSession"))
+            #expect(heartbeat.successStatus == 204)
+            #expect(heartbeat.response(204)?["content"] == nil, "a heartbeat answers no body")
+            #expect(heartbeat.requestBody == nil)
+            for id in ["heartbeatSession", "updateSession"] {
+                let operation = try #require(document.operation(id))
+                #expect(operation.statuses.isSuperset(of: [404, 410]), "\(operation): 410 once the session is over")
+            }
+            let update = try #require(document.operation("updateSession"))
+            let sessionUpdate = document.resolve(try #require(update.requestBody))
+            #expect(sessionUpdate["required"] == ["presence"])
+            #expect(sessionUpdate["properties"]?["presence"]?["enum"] == ["available", "busy", "away", "offline"])
+            #expect(try #require(document.operation("endSession")).statuses.contains(410) == false)
+
+            let list = try #require(document.operation("listSessions"))
+            #expect(list.parameter("cursor", in: "query") == nil, "the list has no further pages")
+            #expect(list.parameter("limit", in: "query")?["schema"]?["maximum"] == 200)
+            #expect(list.parameter("agent_id", in: "query")?["x-alias-of"] == "agent")
+            #expect(list.parameter("state", in: "query")?["schema"]?["enum"] == ["active", "expired", "ended"])
+
+            let session = document.resolve(["$ref": "#/components/schemas/Session"])
+            let newSession = document.resolve(["$ref": "#/components/schemas/NewSession"])
+            let page = document.resolve(["$ref": "#/components/schemas/SessionPage"])
+            #expect(Set(page["required"]?.strings ?? []) == ["data", "next"])
+            #expect(session["properties"]?["token"] == nil, "only the creation answer has the token")
+            #expect(newSession["required"]?.strings.contains("token") == true)
+            #expect(session["properties"]?["ended_at"]?["type"] == ["string", "null"])
+            #expect(session["properties"]?["end_reason"]?["enum"] == ["expired", "ended", nil])
+            let agent = document.resolve(["$ref": "#/components/schemas/Agent"])
+            #expect(agent["properties"]?["presence"]?["type"] == ["string", "null"])
+            #expect(agent["properties"]?["presence"]?["enum"] == ["available", "busy", "away", "offline", nil])
+            #expect(agent["required"]?.strings.contains("presence") == true)
+
+            // Answers are open objects to the checker, so compare their keys with the documented ones.
+            let agentID = try await OperationSamples.create(api, "/v1/agents", OperationSamples.agentBody())
+            let opened = try await api.send("POST", "/v1/sessions", json: ["agent_id": agentID, "client": "console"])
+            let sessionID = try #require(opened.json?["id"]?.string)
+            let read = try await api.get("/v1/sessions/\(sessionID)")
+            let readAgent = try await api.get("/v1/agents/\(agentID)")
+            for (answer, schema, name) in [(opened, newSession, "NewSession"), (read, session, "Session"), (readAgent, agent, "Agent")] {
+                let keys = Set(answer.json?.object?.keys.map { $0 } ?? [])
+                let documented = Set(schema["properties"]?.object?.keys.map { $0 } ?? [])
+                #expect(keys == documented, "\(name): undocumented \(keys.subtracting(documented)), missing \(documented.subtracting(keys))")
+            }
+        }
+    }
+
     @Test func docsPageShowsEveryOperation() async throws {
         try await withDocumentedServer(.sqlite) { _, api in
             let document = try await ServedDocument.fetch(api)

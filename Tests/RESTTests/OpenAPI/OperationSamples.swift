@@ -6,7 +6,8 @@ import Testing
 
 /// A valid request for every documented operation, against rows made through the API (and one call
 /// row with a recording, from events on the bus). Operations that change or archive a row get a
-/// fresh one, so the order the suite calls them in does not matter. An operation without a sample
+/// fresh one, and every session operation a fresh session, so the order the suite calls them in
+/// does not matter. An operation without a sample
 /// here fails the suite: a new route must come with a way to call it.
 struct OperationSamples: Sendable {
     struct Request: Sendable {
@@ -88,6 +89,18 @@ struct OperationSamples: Sendable {
                     "channel": "email", "name": "Bo Rhee", "email": .string(Self.uniqueEmail()), "phone": nil,
                     "subject": "Cannot log in", "message": "The page says my password expired.",
                 ])
+        case "createSession":
+            return Request(
+                path: operation.path,
+                body: ["agent_id": .string(self.agent), "client": "softphone", "presence": "busy"])
+        case "listSessions":
+            _ = try await self.freshSession()
+            return Request(path: "/v1/sessions?agent_id=\(self.agent)&state=active&limit=5")
+        case "getSession": return Request(path: "/v1/sessions/\(try await self.freshSession())")
+        case "heartbeatSession": return Request(path: "/v1/sessions/\(try await self.freshSession())/heartbeat")
+        case "updateSession":
+            return Request(path: "/v1/sessions/\(try await self.freshSession())", body: ["presence": "away"])
+        case "endSession": return Request(path: "/v1/sessions/\(try await self.freshSession())")
         case "listCalls": return Request(path: "/v1/calls?status=ended&ticket_id=\(self.ticket)")
         case "getCall": return Request(path: "/v1/calls/\(self.call)")
         case "getCallRecording": return Request(path: "/v1/calls/\(self.call)/recording")
@@ -103,6 +116,12 @@ struct OperationSamples: Sendable {
         try await Self.create(
             self.api, "/v1/tickets",
             ["subject": "Another one", "channel": "chat", "customer_id": .string(self.customer)])
+    }
+
+    /// A new active session of the sample agent. Each request gets its own: a session that has not
+    /// heartbeated for `HEARTBEAT_TIMEOUT` expires, and one that is over answers 410.
+    func freshSession() async throws -> String {
+        try await Self.create(self.api, "/v1/sessions", ["agent_id": .string(self.agent), "client": "console"])
     }
 
     static func uniqueEmail() -> String {

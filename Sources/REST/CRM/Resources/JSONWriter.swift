@@ -39,6 +39,18 @@ struct JSONWriter {
         if let value { self.buffer.writeString(String(value)) } else { self.buffer.writeStaticString("null") }
     }
 
+    /// A number; whole values without a fraction (`5`, not `5.0`), non-finite ones as `null`.
+    mutating func field(_ name: StaticString, _ value: Double) {
+        self.key(name)
+        if !value.isFinite {
+            self.buffer.writeStaticString("null")
+        } else if value == value.rounded(), abs(value) < 1e15 {
+            self.buffer.writeString(String(Int64(value)))
+        } else {
+            self.buffer.writeString(String(value))
+        }
+    }
+
     mutating func field(_ name: StaticString, _ value: Bool) {
         self.key(name)
         self.buffer.writeStaticString(value ? "true" : "false")

@@ -23,12 +23,15 @@ struct CustomerResource: JSONWritable {
     }
 }
 
-/// An agent as the API shows it.
+/// An agent as the API shows it, with their live presence from their sessions (`null` when the
+/// session store cannot be reached; the rest of the agent still comes from the database).
 struct AgentResource: JSONWritable {
     let agent: Agent
+    let presence: Presence?
 
-    init(_ agent: Agent) {
+    init(_ agent: Agent, presence: Presence?) {
         self.agent = agent
+        self.presence = presence
     }
 
     func write(to json: inout JSONWriter) {
@@ -39,6 +42,7 @@ struct AgentResource: JSONWritable {
             json.field("email", agent.email)
             json.field("id", agent.id)
             json.field("name", agent.name)
+            json.field("presence", self.presence?.rawValue)
             json.field("updated_at", agent.updatedAt.rfc3339)
             json.field("version", agent.version)
         }

@@ -99,8 +99,10 @@ extension CRMRoutes {
             let active = parameters.bool("active")
             try parameters.finish()
             let page = try await self.store.agents(query, active: active)
+            let presences = await self.presences(of: page.items.map(\.id))
             return try ListBody.response(
-                page.items.map(AgentResource.init), nextCursor: page.nextCursor, request: request)
+                page.items.map { AgentResource($0, presence: presences?[$0.id]) }, nextCursor: page.nextCursor,
+                request: request)
         }
 
         routes.add(.post, "/v1/agents") { request, context in
@@ -115,14 +117,16 @@ extension CRMRoutes {
             guard let name, let email else { throw RequestBody.badRequest("name and email are required", errors: nil) }
             let agent = try await self.store.createAgent(name: name, email: email, by: actor)
             return try ResourceJSON.response(
-                AgentResource(agent), status: .created,
+                AgentResource(agent, presence: .offline), status: .created,
                 headers: .resource(etag: "\"\(agent.version)\"", location: "/v1/agents/\(agent.id)"))
         }
 
         routes.add(.get, "/v1/agents/{id}") { _, context in
             _ = try context.auditActor()
             let agent = try await self.store.agent(id: try context.resourceID(prefix: "agt", resource: "agent"))
-            return try ResourceJSON.response(AgentResource(agent), headers: .resource(etag: "\"\(agent.version)\""))
+            let presence = await self.presences(of: [agent.id])?[agent.id]
+            return try ResourceJSON.response(
+                AgentResource(agent, presence: presence), headers: .resource(etag: "\"\(agent.version)\""))
         }
 
         routes.add(.patch, "/v1/agents/{id}") { request, context in
@@ -139,8 +143,23 @@ extension CRMRoutes {
             try body.finish()
             let agent = try await self.store.updateAgent(
                 id: id, AgentFields(name: name, email: email, active: active), expectedVersion: expected, by: actor)
-            return try ResourceJSON.response(AgentResource(agent), headers: .resource(etag: "\"\(agent.version)\""))
+            let presence = await self.presences(of: [agent.id])?[agent.id]
+            return try ResourceJSON.response(
+                AgentResource(agent, presence: presence), headers: .resource(etag: "\"\(agent.version)\""))
         }
+    }
+
+    /// Each agent's presence from their sessions; `nil` when the session store does not answer.
+    /// Presence is live state, not part of the agent row: it is not covered by the ETag.
+    func presences(of agentIDs: [String]) async -> [String: Presence]? {
+        guard let sessions = try? await self.sessions.sessions(ofAgents: agentIDs) else { return nil }
+        let now = Timestamp.now()
+        var result: [String: Presence] = [:]
+        for agentID in agentIDs {
+            result[agentID] = Presence.of(
+                agentSessions: sessions[agentID] ?? [], at: now, grace: self.sessions.policy.presenceGrace)
+        }
+        return result
     }
 
     func addSupport(to routes: RouteRegistrar<SwitchboardRequestContext>) {

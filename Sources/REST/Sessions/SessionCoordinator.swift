@@ -1,0 +1,145 @@
+import Core
+import Logging
+import Storage
+
+/// Every change to a session and what follows from it, for the HTTP routes, the reaper and (later)
+/// the live socket alike: the store change, then the `agent.presence` event when the agent's
+/// presence changed, and the database row once the session is over.
+struct SessionCoordinator: Sendable {
+    let store: any SessionStore
+    let crm: CRMStore
+    let eventBus: any EventBus
+    let aftermath: SessionAftermath
+    let logger: Logger
+
+    var policy: SessionPolicy { self.store.policy }
+
+    /// Opens an active session for an agent that exists; the token is returned only here.
+    func open(agentID: String, client: String, presence: Presence, at now: Timestamp) async throws -> (
+        session: Session, token: String
+    ) {
+        let (token, hash) = SessionToken.make()
+        let session = Session(
+            id: ResourceID.make("ses", at: now), agentID: agentID, client: client, presence: presence,
+            tokenHash: hash, startedAt: now)
+        try await self.store.create(session)
+        self.aftermath.cancelGraceCheck(agentID: agentID)
+        try await self.announce(agentID: agentID, changed: [session.id: nil], cause: session.id, at: now)
+        return (session, token)
+    }
+
+    func heartbeat(id: String, at now: Timestamp) async throws(SessionStoreError) -> HeartbeatOutcome {
+        try await self.store.heartbeat(id: id, at: now)
+    }
+
+    func setPresence(_ presence: Presence, id: String, at now: Timestamp) async throws -> SessionChange {
+        guard let old = try await self.store.session(id: id) else { return .notFound }
+        let change = try await self.store.setPresence(presence, id: id, at: now)
+        if case .changed(let session) = change {
+            try await self.announce(agentID: session.agentID, changed: [id: old], cause: id, at: now)
+        }
+        return change
+    }
+
+    /// Ends a session at its client's request. Its agent keeps their presence for the grace period
+    /// when this was their last session.
+    func end(id: String, at now: Timestamp) async throws -> SessionChange {
+        let change = try await self.store.end(id: id, at: now)
+        guard case .changed(let ended) = change else { return change }
+        await self.record(ended)
+        var previous = ended
+        previous.state = .active
+        previous.endedAt = nil
+        let sessions = try await self.store.sessions(ofAgents: [ended.agentID])[ended.agentID] ?? []
+        if !sessions.contains(where: \.isActive), self.policy.presenceGrace > .zero {
+            self.aftermath.scheduleGraceCheck(
+                .init(
+                    agentID: ended.agentID, previous: ended.presence, sessionID: id,
+                    deadline: now.adding(self.policy.presenceGrace)))
+        } else {
+            self.publishIfChanged(
+                agentID: ended.agentID, sessions: sessions, previousVersions: [id: previous], cause: id, at: now)
+        }
+        return change
+    }
+
+    /// One reaper pass: expires silent sessions (each on exactly one instance), records them, and
+    /// announces agents who went offline; then the grace checks that are due.
+    func reap(at now: Timestamp) async throws {
+        let expired = try await self.store.expireSilent(at: now)
+        for session in expired { await self.record(session) }
+        let byAgent = Dictionary(grouping: expired, by: \.agentID)
+        if !byAgent.isEmpty {
+            let current = try await self.store.sessions(ofAgents: Array(byAgent.keys))
+            for (agentID, sessions) in byAgent {
+                var previous: [String: Session?] = [:]
+                for session in sessions {
+                    var alive = session
+                    alive.state = .active
+                    alive.endedAt = nil
+                    previous[session.id] = alive
+                }
+                self.publishIfChanged(
+                    agentID: agentID, sessions: current[agentID] ?? sessions, previousVersions: previous,
+                    cause: sessions[0].id, at: now)
+            }
+        }
+        for check in self.aftermath.takeDueGraceChecks(at: now) {
+            let sessions = try await self.store.sessions(ofAgents: [check.agentID])[check.agentID] ?? []
+            // Only offline is this check's to announce: a session opened meanwhile (on any
+            // instance) announced its own presence.
+            if Presence.of(agentSessions: sessions, at: now, grace: .zero) == .offline, check.previous != .offline {
+                self.publish(agentID: check.agentID, .offline, previous: check.previous, cause: check.sessionID, at: now)
+            }
+        }
+    }
+
+    /// Writes the rows an earlier attempt could not.
+    func retryUnrecorded() async {
+        for record in self.aftermath.takeUnrecorded() { await self.record(record) }
+    }
+
+    private func record(_ session: Session) async {
+        guard let record = SessionRecord(session) else { return }
+        await self.record(record)
+    }
+
+    private func record(_ record: SessionRecord) async {
+        do {
+            try await self.crm.recordSession(record)
+        } catch {
+            let held = self.aftermath.holdUnrecorded(record)
+            self.logger.warning(
+                held ? "Could not write the session row; will retry" : "Could not write the session row; dropped it",
+                metadata: ["session.id": "\(record.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Publishes when the agent's presence differs from what it was before `changed` (session id ->
+    /// its previous version, `nil` for a new one).
+    private func announce(agentID: String, changed: [String: Session?], cause: String, at now: Timestamp)
+        async throws
+    {
+        let sessions = try await self.store.sessions(ofAgents: [agentID])[agentID] ?? []
+        self.publishIfChanged(agentID: agentID, sessions: sessions, previousVersions: changed, cause: cause, at: now)
+    }
+
+    private func publishIfChanged(
+        agentID: String, sessions: [Session], previousVersions: [String: Session?], cause: String, at now: Timestamp
+    ) {
+        var before = sessions.filter { previousVersions[$0.id] == nil }
+        before += previousVersions.values.compactMap { $0 }
+        let grace = self.policy.presenceGrace
+        let old = Presence.of(agentSessions: before, at: now, grace: grace)
+        let new = Presence.of(agentSessions: sessions, at: now, grace: grace)
+        if old != new { self.publish(agentID: agentID, new, previous: old, cause: cause, at: now) }
+    }
+
+    private func publish(agentID: String, _ presence: Presence, previous: Presence, cause: String, at now: Timestamp) {
+        self.eventBus.publish(
+            .presence(
+                PresenceEvent(
+                    agentID: agentID, presence: presence, previous: previous, sessionID: cause,
+                    timestampMicroseconds: now.microseconds)))
+    }
+}

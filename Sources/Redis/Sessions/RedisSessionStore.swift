@@ -1,0 +1,309 @@
+public import Core
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// The shared ``Core/SessionStore``: sessions in Redis, so every instance agrees on who is online.
+///
+/// Heartbeats of sessions this instance knows are answered without I/O and written every
+/// coalescing window as one script call, whatever their number: one round trip per window. Changes
+/// are Lua scripts, atomic on the server, so racing instances cannot end a session twice; the
+/// reaper additionally holds a fenced lock so that one instance sweeps at a time.
+///
+/// It is a `Service`: `run()` writes the batches and listens for ends announced by other instances.
+public final class RedisSessionStore: SessionStore, Service {
+    public let policy: SessionPolicy
+    private let client: RedisClient
+    private let keys: RedisSessionKeys
+    private let logger: Logger
+    private let batch = Mutex(HeartbeatBatch())
+    private let watchers = Mutex<(next: Int, all: [Int: AsyncStream<String>.Continuation])>((0, [:]))
+    /// The reaper lock's fencing token this instance holds, `""` for none.
+    private let fence = Mutex("")
+    private let reconnectHoldOff: Duration
+
+    /// Sessions one reaper pass expires at most; the rest wait a pass.
+    static let reapLimit = 1000
+    /// Reaper lock lifetime: three passes, so one slow pass does not hand the lock over.
+    static let lockTimeToLive: Duration = .seconds(3)
+
+    /// - Parameters:
+    ///   - keyPrefix: the namespace of every key; instances that share sessions share it.
+    ///   - reconnectHoldOff: how long after (re)connecting this instance waits before it reaps, so
+    ///     that heartbeats other instances held while Redis was away land first; the heartbeat
+    ///     timeout by default.
+    public init(
+        client: RedisClient, policy: SessionPolicy = SessionPolicy(), keyPrefix: String = "sb:",
+        reconnectHoldOff: Duration? = nil, logger: Logger
+    ) {
+        self.client = client
+        self.reconnectHoldOff = reconnectHoldOff ?? policy.heartbeatTimeout
+        self.policy = policy
+        self.keys = RedisSessionKeys(prefix: keyPrefix)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let subscription = self.client.subscribe(to: [self.keys.endings])
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await message in subscription {
+                    self.ended(String(decoding: message.payload, as: UTF8.self))
+                }
+            }
+            await cancelWhenGracefulShutdown { await self.flushUntilCancelled() }
+            // The last heartbeats accepted before shutdown still reach Redis.
+            try? await self.flush()
+            group.cancelAll()
+        }
+    }
+
+    private func flushUntilCancelled() async {
+        var failing = false
+        while !Task.isCancelled {
+            try? await Task.sleep(for: self.policy.coalescingWindow)
+            do {
+                try await self.flush()
+                if failing {
+                    self.logger.notice("Heartbeats reach Redis again")
+                    failing = false
+                }
+            } catch {
+                if !failing {
+                    self.logger.warning(
+                        "Could not write heartbeats to Redis; holding them until it answers",
+                        metadata: ["error": "\(error)"])
+                    failing = true
+                }
+            }
+        }
+    }
+
+    // MARK: SessionStore
+
+    public func create(_ session: Session) async throws(SessionStoreError) {
+        let agentKey = self.keys.agent(session.agentID)
+        let ttl = String(self.policy.ttl.milliseconds)
+        let replies = try await self.pipeline([
+            RedisCommand(["MULTI"]),
+            RedisCommand(["HSET", self.keys.session(session.id)] + session.redisFields),
+            RedisCommand(["PEXPIRE", self.keys.session(session.id), ttl]),
+            RedisCommand(["ZADD", self.keys.alive, String(session.lastHeartbeatAt.microseconds), session.id]),
+            RedisCommand(["ZADD", agentKey, String(session.startedAt.microseconds), session.id]),
+            RedisCommand(["ZREMRANGEBYRANK", agentKey, "0", String(-RedisSessionKeys.sessionsPerAgent - 1)]),
+            RedisCommand(["PEXPIRE", agentKey, ttl]),
+            RedisCommand(["EXEC"]),
+        ])
+        guard let exec = replies.last, exec.array != nil else {
+            throw SessionStoreError(unavailable: "Redis did not apply the new session: \(replies.last ?? .null)")
+        }
+        self.batch.withLock { $0.learn(session.id) }
+    }
+
+    public func session(id: String) async throws(SessionStoreError) -> Session? {
+        Session(id: id, redisHash: try await self.send(RedisCommand(["HGETALL", self.keys.session(id)])))
+    }
+
+    public func sessions(agentID: String?, state: Session.State?, limit: Int) async throws(SessionStoreError)
+        -> [Session]
+    {
+        // The newest ids of each index that can hold a match, then their hashes in one pipeline.
+        let window = String(max(limit, 1000) - 1)
+        var indexes: [String] = []
+        if let agentID {
+            indexes = [self.keys.agent(agentID)]
+        } else {
+            if state == nil || state == .active { indexes.append(self.keys.alive) }
+            if state != .active { indexes.append(self.keys.over) }
+        }
+        let lists = try await self.pipeline(indexes.map { RedisCommand(["ZREVRANGE", $0, "0", window]) })
+        let ids = Array(Set(lists.flatMap { $0.array ?? [] }.compactMap(\.string)))
+        let found = try await self.fetch(ids)
+        return
+            found
+            .filter { state == nil || $0.state == state }
+            .sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }
+            .prefix(max(0, limit))
+            .map { $0 }
+    }
+
+    public func sessions(ofAgents agentIDs: [String]) async throws(SessionStoreError) -> [String: [Session]] {
+        guard !agentIDs.isEmpty else { return [:] }
+        let lists = try await self.pipeline(
+            agentIDs.map { RedisCommand(["ZREVRANGE", self.keys.agent($0), "0", "-1"]) })
+        let ids = lists.flatMap { $0.array ?? [] }.compactMap(\.string)
+        let sessions = try await self.fetch(ids)
+        var result = Dictionary(uniqueKeysWithValues: agentIDs.map { ($0, [Session]()) })
+        for session in sessions { result[session.agentID, default: []].append(session) }
+        return result
+    }
+
+    public func heartbeat(id: String, at time: Timestamp) async throws(SessionStoreError) -> HeartbeatOutcome {
+        if self.batch.withLock({ $0.accept(id, atMicroseconds: time.microseconds) }) { return .accepted }
+        // Not known here (opened on another instance, or over): ask Redis, and learn the answer.
+        let outcome = try await self.write([id: time.microseconds])[id] ?? .notFound
+        if outcome == .accepted { self.batch.withLock { $0.learn(id) } }
+        return outcome
+    }
+
+    public func setPresence(_ presence: Presence, id: String, at time: Timestamp) async throws(SessionStoreError)
+        -> SessionChange
+    {
+        try await self.change(
+            RedisSessionScripts.setPresence, id: id, [presence.rawValue, String(time.microseconds)])
+    }
+
+    public func end(id: String, at time: Timestamp) async throws(SessionStoreError) -> SessionChange {
+        let change = try await self.change(
+            RedisSessionScripts.end, id: id,
+            [String(time.microseconds), String(self.policy.ttl.milliseconds), self.keys.endings])
+        if case .changed = change { self.ended(id) }
+        return change
+    }
+
+    public func expireSilent(at now: Timestamp) async throws(SessionStoreError) -> [Session] {
+        try await self.flush()
+        // After Redis was unreachable, other instances may still hold heartbeats they could not
+        // write; they reconnect (with backoff well under the timeout) and write them first.
+        guard let since = self.client.connectedSince, ContinuousClock.now - since >= self.reconnectHoldOff
+        else { return [] }
+        let held = self.fence.withLock { $0 }
+        let reply = try await self.eval(
+            RedisSessionScripts.reap,
+            [
+                held, String(Self.lockTimeToLive.milliseconds),
+                String(self.policy.silenceCutoff(at: now).microseconds), String(now.microseconds),
+                String(self.policy.ttl.milliseconds), String(Self.reapLimit), self.keys.endings,
+            ])
+        guard let items = reply.array, let token = items.first?.string else {
+            throw SessionStoreError(unavailable: "unexpected reaper reply \(reply)")
+        }
+        guard token != "busy" else {
+            self.fence.withLock { $0 = "" }
+            return []
+        }
+        self.fence.withLock { $0 = token }
+        var expired: [Session] = []
+        for index in stride(from: 1, to: items.count - 1, by: 2) {
+            guard let id = items[index].string, let session = Session(id: id, redisHash: items[index + 1]) else {
+                continue
+            }
+            expired.append(session)
+            self.ended(id)
+        }
+        return expired
+    }
+
+    public func endings(bufferSize: Int) -> AsyncStream<String> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: String.self, bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
+        let id = self.watchers.withLock { state in
+            let id = state.next
+            state.next += 1
+            state.all[id] = continuation
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.watchers.withLock { _ = $0.all.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    // MARK: Heartbeat batches
+
+    /// Writes the pending heartbeats now, as one script call; on failure they are kept for the next.
+    public func flush() async throws(SessionStoreError) {
+        let pending = self.batch.withLock { $0.take() }
+        guard !pending.isEmpty else { return }
+        do {
+            _ = try await self.write(pending)
+        } catch {
+            self.batch.withLock { $0.restore(pending) }
+            throw error
+        }
+    }
+
+    /// Runs the heartbeat script over `heartbeats`; sessions found over are forgotten here.
+    private func write(_ heartbeats: [String: Int64]) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
+        let pairs = Array(heartbeats)
+        var arguments = [String(self.policy.ttl.milliseconds)]
+        arguments.reserveCapacity(1 + pairs.count * 2)
+        for (id, time) in pairs {
+            arguments.append(id)
+            arguments.append(String(time))
+        }
+        let reply = try await self.eval(RedisSessionScripts.heartbeat, arguments)
+        guard let codes = reply.array, codes.count == pairs.count else {
+            throw SessionStoreError(unavailable: "unexpected heartbeat reply \(reply)")
+        }
+        var outcomes: [String: HeartbeatOutcome] = [:]
+        var over: [String] = []
+        for (index, (id, _)) in pairs.enumerated() {
+            let outcome: HeartbeatOutcome =
+                switch codes[index].integer {
+                case 1: .accepted
+                case 2: .over(.expired)
+                case 3: .over(.ended)
+                default: .notFound
+                }
+            outcomes[id] = outcome
+            if outcome != .accepted { over.append(id) }
+        }
+        if !over.isEmpty { self.batch.withLock { batch in over.forEach { batch.forget($0) } } }
+        return outcomes
+    }
+
+    // MARK: Helpers
+
+    /// A session ended or expired somewhere: forget it and tell the watchers.
+    private func ended(_ id: String) {
+        self.batch.withLock { $0.forget(id) }
+        let watchers = self.watchers.withLock { Array($0.all.values) }
+        for watcher in watchers { watcher.yield(id) }
+    }
+
+    private func change(_ script: String, id: String, _ arguments: [String]) async throws(SessionStoreError)
+        -> SessionChange
+    {
+        let reply = try await self.eval(script, [id] + arguments)
+        guard let items = reply.array, let code = items.first?.integer else {
+            throw SessionStoreError(unavailable: "unexpected reply \(reply)")
+        }
+        guard code != 0 else { return .notFound }
+        guard items.count == 2, let session = Session(id: id, redisHash: items[1]) else {
+            throw SessionStoreError(unavailable: "session \(id) is damaged in Redis")
+        }
+        return code == 1 ? .changed(session) : .over(session)
+    }
+
+    private func fetch(_ ids: [String]) async throws(SessionStoreError) -> [Session] {
+        guard !ids.isEmpty else { return [] }
+        let hashes = try await self.pipeline(ids.map { RedisCommand(["HGETALL", self.keys.session($0)]) })
+        return zip(ids, hashes).compactMap { Session(id: $0, redisHash: $1) }
+    }
+
+    private func eval(_ script: String, _ arguments: [String]) async throws(SessionStoreError) -> RESPValue {
+        try await self.send(RedisCommand(["EVAL", script, "0", self.keys.prefix] + arguments))
+    }
+
+    private func send(_ command: RedisCommand) async throws(SessionStoreError) -> RESPValue {
+        do {
+            return try await self.client.send(command)
+        } catch {
+            throw SessionStoreError(unavailable: "\(error)")
+        }
+    }
+
+    private func pipeline(_ commands: [RedisCommand]) async throws(SessionStoreError) -> [RESPValue] {
+        do {
+            return try await self.client.pipeline(commands)
+        } catch {
+            throw SessionStoreError(unavailable: "\(error)")
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, for Redis TTLs.
+    var milliseconds: Int64 { self.microseconds / 1000 }
+}

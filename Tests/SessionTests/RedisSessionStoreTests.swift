@@ -1,0 +1,137 @@
+import Core
+import Foundation
+import Redis
+import SwitchboardTestSupport
+import Testing
+
+/// What only the Redis store does: coalescing heartbeats into one round trip per window, learning
+/// sessions opened elsewhere, the fenced reaper lock, and holding off reaping after a reconnect.
+@Suite("Redis session store")
+struct RedisSessionStoreTests {
+    let t0 = Timestamp.now()
+
+    @Test("A thousand heartbeats in one window are one script call")
+    func coalescing() async throws {
+        try await withSessionStores(.redis) { stores, server in
+            let store = try #require(stores[0] as? RedisSessionStore)
+            let server = try #require(server)
+            var sessions: [Session] = []
+            for _ in 0..<1000 {
+                let session = makeSession(at: self.t0)
+                try await store.create(session)
+                sessions.append(session)
+            }
+            try await store.flush()
+            try await server.resetStats()
+            let at = self.t0.adding(.seconds(3))
+            for session in sessions {
+                #expect(try await store.heartbeat(id: session.id, at: at) == .accepted)
+            }
+            try await store.flush()
+            let stats = try await server.commandStats()
+            // Commands a script runs count too: one EVAL carried all 1,000 heartbeats' writes.
+            #expect(stats["eval"] == 1)
+            #expect(stats["hset"] == 1000)
+            #expect(stats["pexpire"] == 1000)
+            #expect(stats["multi"] == nil && stats["hgetall"] == nil && stats["evalsha"] == nil)
+            for session in sessions.prefix(20) {
+                #expect(try await store.session(id: session.id)?.lastHeartbeatAt == at)
+            }
+        }
+    }
+
+    @Test("Heartbeats arriving for a second reach Redis in at most one call per window")
+    func roundTripsPerWindow() async throws {
+        try await withSessionStores(.redis) { stores, server in
+            let store = try #require(stores[0] as? RedisSessionStore)
+            let server = try #require(server)
+            var sessions: [Session] = []
+            for _ in 0..<500 {
+                let session = makeSession(at: .now())
+                try await store.create(session)
+                sessions.append(session)
+            }
+            try await server.resetStats()
+            let started = ContinuousClock.now
+            // 500 sessions heartbeating every 100 ms for a second: 5,000 heartbeats.
+            while ContinuousClock.now - started < .seconds(1) {
+                for session in sessions { _ = try await store.heartbeat(id: session.id, at: .now()) }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let elapsed = ContinuousClock.now - started
+            let stats = try await server.commandStats()
+            // One write per 250 ms window, plus one for a window the second straddles.
+            let windows = Int((elapsed / .milliseconds(250)).rounded(.up)) + 1
+            #expect((stats["eval"] ?? 0) <= windows)
+            #expect((stats["eval"] ?? 0) >= 2)
+        }
+    }
+
+    @Test("A session opened on one instance is heartbeated on another, which then answers alone")
+    func learnsRemoteSessions() async throws {
+        try await withSessionStores(.redis, instances: 2) { stores, server in
+            let server = try #require(server)
+            let session = makeSession(at: self.t0)
+            try await stores[0].create(session)
+            try await server.resetStats()
+            #expect(try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(1))) == .accepted)
+            #expect(try await server.commandStats()["eval"] == 1)
+            for second in 2...5 {
+                #expect(try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(second))) == .accepted)
+            }
+            // The four later heartbeats were answered from memory.
+            #expect(try await server.commandStats()["eval"] == 1)
+        }
+    }
+
+    @Test("An end on one instance reaches another's memory, whose next heartbeat is refused")
+    func forgetsEndedSessions() async throws {
+        try await withSessionStores(.redis, instances: 2) { stores, _ in
+            let session = makeSession(at: self.t0)
+            try await stores[0].create(session)
+            #expect(try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(1))) == .accepted)
+            _ = try await stores[0].end(id: session.id, at: self.t0.adding(.seconds(2)))
+            try await waitUntil("the other instance forgets the session") {
+                try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(3))) == .over(.ended)
+            }
+        }
+    }
+
+    @Test("A reaper whose lock was taken over is fenced out")
+    func fencing() async throws {
+        try await withSessionStores(.redis, instances: 2) { stores, server in
+            let server = try #require(server)
+            let first = makeSession(at: self.t0)
+            try await stores[0].create(first)
+            // Instance 0 takes the lock and reaps; instance 1 finds it busy.
+            #expect(try await stores[0].expireSilent(at: self.t0.adding(.seconds(11))).map(\.id) == [first.id])
+            let second = makeSession(at: self.t0)
+            try await stores[0].create(second)
+            #expect(try await stores[1].expireSilent(at: self.t0.adding(.seconds(11))) == [])
+            // Instance 0 stalls past the lock's TTL (here: the lock is deleted); instance 1 takes over.
+            let lockKey = try #require(try await redisCommands(server.url, [["KEYS", "*reaper:lock"]])[0].array?.first?.string)
+            let firstFence = try await redisCommands(server.url, [["GET", lockKey], ["DEL", lockKey]])[0].string
+            #expect(try await stores[1].expireSilent(at: self.t0.adding(.seconds(11))).map(\.id) == [second.id])
+            let secondFence = try await redisCommands(server.url, [["GET", lockKey]])[0].string
+            #expect(Int(secondFence ?? "") ?? 0 > Int(firstFence ?? "") ?? 0)
+            // The stale holder's pass does nothing while the new token is in place.
+            let third = makeSession(at: self.t0)
+            try await stores[1].create(third)
+            #expect(try await stores[0].expireSilent(at: self.t0.adding(.seconds(11))) == [])
+            #expect(try await stores[1].expireSilent(at: self.t0.adding(.seconds(11))).map(\.id) == [third.id])
+        }
+    }
+
+    @Test("After connecting, an instance waits out the hold-off before it reaps")
+    func holdOff() async throws {
+        try await withSessionStores(.redis, holdOff: .seconds(1)) { stores, _ in
+            let session = makeSession(at: self.t0)
+            try await stores[0].create(session)
+            let connectedAt = ContinuousClock.now
+            let early = try await stores[0].expireSilent(at: self.t0.adding(.seconds(20)))
+            if ContinuousClock.now - connectedAt < .milliseconds(900) { #expect(early == []) }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await stores[0].expireSilent(at: self.t0.adding(.seconds(20))).map(\.id) == [session.id])
+        }
+    }
+}

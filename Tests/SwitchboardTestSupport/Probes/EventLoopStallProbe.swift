@@ -1,0 +1,31 @@
+public import NIOCore
+import Synchronization
+
+/// Measures how late each event loop of a group runs a task scheduled every 10 ms: a loop blocked
+/// by anything (a blocking call, a busy wait) shows as lateness.
+public final class EventLoopStallProbe: Sendable {
+    private let worst = Mutex<TimeAmount>(.zero)
+    private let tasks: Mutex<[RepeatedTask]> = Mutex([])
+
+    /// Starts probing every loop of `group`.
+    public init(_ group: any EventLoopGroup, interval: TimeAmount = .milliseconds(10)) {
+        for loop in group.makeIterator() {
+            // Made off the loop, read and written only by the loop's own task.
+            let last = NIOLoopBoundBox.makeBoxSendingValue(loop.now, eventLoop: loop)
+            let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                let now = loop.now
+                let lateness = now - (last.value + interval)
+                last.value = now
+                self.worst.withLock { $0 = max($0, lateness) }
+            }
+            self.tasks.withLock { $0.append(task) }
+        }
+    }
+
+    /// The worst lateness so far.
+    public var maximumLateness: TimeAmount { self.worst.withLock { $0 } }
+
+    public func stop() {
+        for task in self.tasks.withLock({ $0 }) { task.cancel() }
+    }
+}
