@@ -50,7 +50,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Comma-separated key:role pairs, role admin or agent (API_KEYS; unset = a generated admin key).")
     var apiKeys: String?
     @Option(help: "Requests per minute per API key; 0 = no limit (RATE_LIMIT, default 1200).") var rateLimit: String?
-    @Option(help: "redis://[[user]:password@]host[:port][/db] shared by every instance; unset = in-process (REDIS_URL).")
+    @Option(
+        help: "redis://[[user]:password@]host[:port][/db] shared by every instance; unset = in-process (REDIS_URL).")
     var redisUrl: String?
     @Option(help: "Seconds between client heartbeats (HEARTBEAT_INTERVAL, default 5).") var heartbeatInterval: String?
     @Option(help: "Seconds of silence before a session expires (HEARTBEAT_TIMEOUT, default 10).")

@@ -3,10 +3,12 @@ import SwitchboardTestSupport
 import Testing
 
 /// Publishes `probe` on `channel` until Redis says someone receives it, i.e. the subscription is
-/// active: `subscribe(to:)` returns before Redis has confirmed it.
+/// active: `subscribe(to:)` returns before Redis has confirmed it. A failed `PUBLISH` (the client
+/// is still connecting) counts as not yet.
 func waitUntilSubscribed(_ client: RedisClient, _ channel: String, receivers: Int64 = 1) async throws {
     try await eventually("a subscriber on \(channel)") {
-        try await client.send(RedisCommand("PUBLISH", channel, "probe")).integer ?? 0 >= receivers
+        let published = try? await client.send(RedisCommand("PUBLISH", channel, "probe"))
+        return published?.integer ?? 0 >= receivers
     }
 }
 

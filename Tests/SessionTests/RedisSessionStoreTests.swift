@@ -77,7 +77,8 @@ struct RedisSessionStoreTests {
             #expect(try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(1))) == .accepted)
             #expect(try await server.commandStats()["eval"] == 1)
             for second in 2...5 {
-                #expect(try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(second))) == .accepted)
+                #expect(
+                    try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(second))) == .accepted)
             }
             // The four later heartbeats were answered from memory.
             #expect(try await server.commandStats()["eval"] == 1)
@@ -109,7 +110,8 @@ struct RedisSessionStoreTests {
             try await stores[0].create(second)
             #expect(try await stores[1].expireSilent(at: self.t0.adding(.seconds(11))) == [])
             // Instance 0 stalls past the lock's TTL (here: the lock is deleted); instance 1 takes over.
-            let lockKey = try #require(try await redisCommands(server.url, [["KEYS", "*reaper:lock"]])[0].array?.first?.string)
+            let lockKey = try #require(
+                try await redisCommands(server.url, [["KEYS", "*reaper:lock"]])[0].array?.first?.string)
             let firstFence = try await redisCommands(server.url, [["GET", lockKey], ["DEL", lockKey]])[0].string
             #expect(try await stores[1].expireSilent(at: self.t0.adding(.seconds(11))).map(\.id) == [second.id])
             let secondFence = try await redisCommands(server.url, [["GET", lockKey]])[0].string

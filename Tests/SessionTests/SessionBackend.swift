@@ -96,7 +96,9 @@ func waitUntil(
 }
 
 /// A new active session of `agent` started at `time`.
-func makeSession(agent: String = "agt_1", client: String = "console", at time: Timestamp, presence: Presence = .available)
+func makeSession(
+    agent: String = "agt_1", client: String = "console", at time: Timestamp, presence: Presence = .available
+)
     -> Session
 {
     Session(

@@ -1,10 +1,11 @@
 import Core
 import Foundation
-import REST
 import Storage
 import SwitchboardTestSupport
 import Synchronization
 import Testing
+
+@testable import REST
 
 /// `/v1/sessions` over real HTTP, with sessions in memory and in Redis.
 @Suite("Session routes")
@@ -137,7 +138,8 @@ struct SessionRoutesTests {
         }
     }
 
-    @Test("A silent session expires: offline event, database row, connections closed", arguments: SessionBackend.allCases)
+    @Test(
+        "A silent session expires: offline event, database row, connections closed", arguments: SessionBackend.allCases)
     func expiry(backend: SessionBackend) async throws {
         try await withSessionServer(
             backend,
@@ -176,6 +178,28 @@ struct SessionRoutesTests {
             #expect(record.endReason == .expired)
             #expect(record.activeSeconds >= 1.9 && record.activeSeconds < 4)
             #expect(try await api.get("/v1/agents/\(agent)").string("presence") == "offline")
+        }
+    }
+
+    @Test("The token opens its own active session only", arguments: SessionBackend.allCases)
+    func tokens(backend: SessionBackend) async throws {
+        try await withSessionServer(backend) { running, api, _ in
+            let agent = try await api.makeAgent()
+            let first = try await api.openSession(agent: agent)
+            let second = try await api.openSession(agent: agent)
+            let id = try #require(first.string("id"))
+            let token = try #require(first.string("token"))
+            let otherToken = try #require(second.string("token"))
+            let sessions = running.server.sessions
+            #expect(try await sessions.authenticate(id: id, token: token)?.id == id)
+            #expect(try await sessions.authenticate(id: id, token: otherToken) == nil)
+            #expect(try await sessions.authenticate(id: id, token: "") == nil)
+            #expect(try await sessions.authenticate(id: "ses_01JF0000000000000000000000", token: token) == nil)
+            #expect(try await api.delete("/v1/sessions/\(id)").status == 200)
+            #expect(try await sessions.authenticate(id: id, token: token) == nil)
+            // The store keeps a hash, never the token.
+            let stored = try #require(try await running.server.sessionStore.session(id: id))
+            #expect(stored.tokenHash != token && stored.tokenHash.count == 40)
         }
     }
 }

@@ -15,10 +15,13 @@ func withSessionServer<T: Sendable>(
 ) async throws -> T {
     let redis: RedisTestServer? = backend == .redis ? try await RedisTestServer.launch() : nil
     defer { if let redis { Task { await redis.remove() } } }
-    return try await withCRMServer(.sqlite, configure: { configuration in
-        configuration.redisURL = redis?.url
-        configure(&configuration)
-    }) { running, api in
+    return try await withCRMServer(
+        .sqlite,
+        configure: { configuration in
+            configuration.redisURL = redis?.url
+            configure(&configuration)
+        }
+    ) { running, api in
         if let client = running.server.redis {
             try await waitUntil("server connected to Redis") { client.connectedSince != nil }
         }

@@ -20,7 +20,8 @@ struct SessionStoreTests {
             #expect(try await store.session(id: "ses_missing") == nil)
             #expect(try await store.sessions(agentID: "agt_read", state: nil, limit: 10) == [session])
             #expect(try await store.sessions(agentID: "agt_read", state: .ended, limit: 10) == [])
-            #expect(try await store.sessions(ofAgents: ["agt_read", "agt_none"]) == ["agt_read": [session], "agt_none": []])
+            #expect(
+                try await store.sessions(ofAgents: ["agt_read", "agt_none"]) == ["agt_read": [session], "agt_none": []])
         }
     }
 

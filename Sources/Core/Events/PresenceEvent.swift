@@ -10,8 +10,9 @@ public struct PresenceEvent: Sendable, Hashable {
     /// Microseconds since the Unix epoch.
     public var timestampMicroseconds: Int64
 
-    public init(agentID: String, presence: Presence, previous: Presence, sessionID: String, timestampMicroseconds: Int64)
-    {
+    public init(
+        agentID: String, presence: Presence, previous: Presence, sessionID: String, timestampMicroseconds: Int64
+    ) {
         self.agentID = agentID
         self.presence = presence
         self.previous = previous

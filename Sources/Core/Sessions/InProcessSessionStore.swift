@@ -6,8 +6,6 @@ public final class InProcessSessionStore: SessionStore {
     private struct State {
         var sessions: [String: Session] = [:]
         var byAgent: [String: Set<String>] = [:]
-        var watchers: [Int: AsyncStream<String>.Continuation] = [:]
-        var nextWatcher = 0
 
         mutating func remove(_ id: String) {
             guard let session = self.sessions.removeValue(forKey: id) else { return }
@@ -18,6 +16,7 @@ public final class InProcessSessionStore: SessionStore {
 
     public let policy: SessionPolicy
     private let state = Mutex(State())
+    private let watchers = SessionEndings()
 
     public init(policy: SessionPolicy = SessionPolicy()) {
         self.policy = policy
@@ -83,22 +82,22 @@ public final class InProcessSessionStore: SessionStore {
     }
 
     public func end(id: String, at time: Timestamp) -> SessionChange {
-        let (change, watchers) = self.state.withLock { state -> (SessionChange, [AsyncStream<String>.Continuation]) in
-            guard var session = state.sessions[id] else { return (.notFound, []) }
-            guard session.isActive else { return (.over(session), []) }
+        let change = self.state.withLock { state -> SessionChange in
+            guard var session = state.sessions[id] else { return .notFound }
+            guard session.isActive else { return .over(session) }
             session.state = .ended
             session.endedAt = time
             state.sessions[id] = session
-            return (.changed(session), Array(state.watchers.values))
+            return .changed(session)
         }
-        for watcher in watchers { watcher.yield(id) }
+        if case .changed = change { self.watchers.announce(id) }
         return change
     }
 
     public func expireSilent(at now: Timestamp) -> [Session] {
         let cutoff = self.policy.silenceCutoff(at: now)
         let forgetBefore = now.subtracting(self.policy.ttl)
-        let (expired, watchers) = self.state.withLock { state -> ([Session], [AsyncStream<String>.Continuation]) in
+        let expired = self.state.withLock { state -> [Session] in
             var expired: [Session] = []
             var forgotten: [String] = []
             for (id, session) in state.sessions {
@@ -113,26 +112,13 @@ public final class InProcessSessionStore: SessionStore {
                 }
             }
             for id in forgotten { state.remove(id) }
-            return (expired, expired.isEmpty ? [] : Array(state.watchers.values))
+            return expired
         }
-        for session in expired {
-            for watcher in watchers { watcher.yield(session.id) }
-        }
+        for session in expired { self.watchers.announce(session.id) }
         return expired
     }
 
     public func endings(bufferSize: Int) -> AsyncStream<String> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: String.self, bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
-        let id = self.state.withLock { state in
-            let id = state.nextWatcher
-            state.nextWatcher += 1
-            state.watchers[id] = continuation
-            return id
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.watchers.removeValue(forKey: id) }
-        }
-        return stream
+        self.watchers.watch(bufferSize: bufferSize)
     }
 }

@@ -35,6 +35,8 @@ public struct SwitchboardServer: Sendable {
     private let storageGate = StorageGate()
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
+    /// Session changes and their consequences, for the routes, the reaper and the live socket.
+    let sessions: SessionCoordinator
 
     /// - Parameters:
     ///   - metricsRegistry: where `/metrics` reads from; the server's own metrics are created in it.
@@ -65,7 +67,9 @@ public struct SwitchboardServer: Sendable {
             } catch {
                 throw ConfigurationError(variable: "REDIS_URL", value: nil, expected: "\(error)")
             }
-            let client = RedisClient(configuration: redisConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+            let client = RedisClient(
+                configuration: redisConfiguration, eventLoopGroup: eventLoopGroup, logger: logger,
+                metricsFactory: Self.makeMetricsFactory(registry: metricsRegistry))
             let store = RedisSessionStore(client: client, policy: configuration.sessionPolicy, logger: logger)
             self.redis = client
             self.redisSessionStore = store
@@ -80,6 +84,9 @@ public struct SwitchboardServer: Sendable {
         self.eventBus = eventBus
         self.eventLoopGroup = eventLoopGroup
         let metricsFactory = Self.makeMetricsFactory(registry: metricsRegistry)
+        self.sessions = SessionCoordinator(
+            store: self.sessionStore, crm: self.store, eventBus: eventBus, aftermath: SessionAftermath(),
+            metrics: SessionMetrics(factory: metricsFactory), logger: logger)
         self.webSocketServer = WebSocketServer(
             routes: Self.webSocketRoutes(
                 configuration,
@@ -180,10 +187,7 @@ public struct SwitchboardServer: Sendable {
             recordings: RecordingFiles(directory: self.configuration.effectiveRecordingsDirectory),
             sessions: self.sessionStore
         ).add(to: routes)
-        let sessions = SessionCoordinator(
-            store: self.sessionStore, crm: self.store, eventBus: self.eventBus, aftermath: SessionAftermath(),
-            logger: self.logger)
-        SessionRoutes(coordinator: sessions).add(to: routes)
+        SessionRoutes(coordinator: self.sessions).add(to: routes)
         OpenAPIRoutes().add(to: routes)
 
         let application = Application(
@@ -210,7 +214,8 @@ public struct SwitchboardServer: Sendable {
         let callLog = CallLogService(
             store: self.store, subscription: self.eventBus.subscribe(bufferSize: CallLogService.bufferSize),
             logger: self.logger)
-        let reaper = SessionReaper(coordinator: sessions, connections: self.sessionConnections, logger: self.logger)
+        let reaper = SessionReaper(
+            coordinator: self.sessions, connections: self.sessionConnections, logger: self.logger)
         // Redis stops after everything that uses it (graceful shutdown runs in reverse order).
         let redis: [any Service] = [self.redis as (any Service)?, self.redisSessionStore].compactMap { $0 }
         return [storage] + redis + [application, callLog, reaper, drain]

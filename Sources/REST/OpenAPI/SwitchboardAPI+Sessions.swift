@@ -114,7 +114,7 @@ extension SwitchboardAPI.Schema {
     /// What kind of client holds a session, as `SessionRoutes` accepts it.
     static let client: OpenAPISchema = {
         var schema = OpenAPISchema.string(
-            minLength: 1, maxLength: SessionRoutes.clientLimit, pattern: "^[a-z0-9._-]+$",
+            minLength: 1, maxLength: SessionRoutes.clientLimit - 1, pattern: "^[a-z0-9._-]+$",
             "What kind of client holds the session: `console`, `softphone`, ...")
         schema.patternSummary = "lower-case letters, digits, `.`, `_` or `-`"
         return schema
@@ -139,7 +139,7 @@ extension SwitchboardAPI.Schema {
             "ended_at": OpenAPISchema.string(
                 format: "date-time", "When it was ended or found expired; `null` while active."
             ).nullable(),
-            "end_reason": OpenAPISchema.choice(
+            "end_reason": OpenAPISchema.choice(["x"], ""), "zz": OpenAPISchema.choice(
                 Session.State.allCases.filter { $0 != .active }.map(\.rawValue),
                 "How it ended: the client ended it, or it went silent; `null` while active."
             ).nullable(),

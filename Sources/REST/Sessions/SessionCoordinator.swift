@@ -1,4 +1,5 @@
 import Core
+import CoreMetrics
 import Logging
 import Storage
 
@@ -10,6 +11,7 @@ struct SessionCoordinator: Sendable {
     let crm: CRMStore
     let eventBus: any EventBus
     let aftermath: SessionAftermath
+    let metrics: SessionMetrics
     let logger: Logger
 
     var policy: SessionPolicy { self.store.policy }
@@ -23,13 +25,27 @@ struct SessionCoordinator: Sendable {
             id: ResourceID.make("ses", at: now), agentID: agentID, client: client, presence: presence,
             tokenHash: hash, startedAt: now)
         try await self.store.create(session)
+        self.metrics.opened.increment()
         self.aftermath.cancelGraceCheck(agentID: agentID)
         try await self.announce(agentID: agentID, changed: [session.id: nil], cause: session.id, at: now)
         return (session, token)
     }
 
     func heartbeat(id: String, at now: Timestamp) async throws(SessionStoreError) -> HeartbeatOutcome {
-        try await self.store.heartbeat(id: id, at: now)
+        let outcome = try await self.store.heartbeat(id: id, at: now)
+        (outcome == .accepted ? self.metrics.heartbeats : self.metrics.heartbeatsRefused).increment()
+        return outcome
+    }
+
+    /// The active session that `token` opens, for the live socket; `nil` for anything else. The
+    /// hashes are compared in constant time.
+    func authenticate(id: String, token: String) async throws(SessionStoreError) -> Session? {
+        guard let session = try await self.store.session(id: id), session.isActive else { return nil }
+        let presented = Array(SessionToken.hash(token).utf8)
+        let stored = Array(session.tokenHash.utf8)
+        guard presented.count == stored.count else { return nil }
+        let difference = zip(presented, stored).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) }
+        return difference == 0 ? session : nil
     }
 
     func setPresence(_ presence: Presence, id: String, at now: Timestamp) async throws -> SessionChange {
@@ -46,6 +62,7 @@ struct SessionCoordinator: Sendable {
     func end(id: String, at now: Timestamp) async throws -> SessionChange {
         let change = try await self.store.end(id: id, at: now)
         guard case .changed(let ended) = change else { return change }
+        self.metrics.ended.increment()
         await self.record(ended)
         var previous = ended
         previous.state = .active
@@ -67,6 +84,7 @@ struct SessionCoordinator: Sendable {
     /// announces agents who went offline; then the grace checks that are due.
     func reap(at now: Timestamp) async throws {
         let expired = try await self.store.expireSilent(at: now)
+        self.metrics.expired.increment(by: expired.count)
         for session in expired { await self.record(session) }
         let byAgent = Dictionary(grouping: expired, by: \.agentID)
         if !byAgent.isEmpty {
@@ -89,7 +107,8 @@ struct SessionCoordinator: Sendable {
             // Only offline is this check's to announce: a session opened meanwhile (on any
             // instance) announced its own presence.
             if Presence.of(agentSessions: sessions, at: now, grace: .zero) == .offline, check.previous != .offline {
-                self.publish(agentID: check.agentID, .offline, previous: check.previous, cause: check.sessionID, at: now)
+                self.publish(
+                    agentID: check.agentID, .offline, previous: check.previous, cause: check.sessionID, at: now)
             }
         }
     }
@@ -109,6 +128,7 @@ struct SessionCoordinator: Sendable {
             try await self.crm.recordSession(record)
         } catch {
             let held = self.aftermath.holdUnrecorded(record)
+            if !held { self.metrics.unrecorded.increment() }
             self.logger.warning(
                 held ? "Could not write the session row; will retry" : "Could not write the session row; dropped it",
                 metadata: ["session.id": "\(record.id)", "error": "\(error)"])
@@ -136,6 +156,7 @@ struct SessionCoordinator: Sendable {
     }
 
     private func publish(agentID: String, _ presence: Presence, previous: Presence, cause: String, at now: Timestamp) {
+        self.metrics.presenceEvents.increment()
         self.eventBus.publish(
             .presence(
                 PresenceEvent(

@@ -126,6 +126,7 @@ struct SessionRoutes: Sendable {
     /// 410: the session existed and is over for good; the client opens a new one.
     static func over(_ id: String, _ state: Session.State) -> ProblemDetails {
         ProblemDetails(
-            status: 410, title: "Gone", detail: "session \(id) has \(state.rawValue); open a new one with POST /v1/sessions")
+            status: 410, title: "Gone",
+            detail: "session \(id) has \(state.rawValue); open a new one with POST /v1/sessions")
     }
 }

@@ -17,7 +17,7 @@ public final class RedisSessionStore: SessionStore, Service {
     private let keys: RedisSessionKeys
     private let logger: Logger
     private let batch = Mutex(HeartbeatBatch())
-    private let watchers = Mutex<(next: Int, all: [Int: AsyncStream<String>.Continuation])>((0, [:]))
+    private let watchers = SessionEndings()
     /// The reaper lock's fencing token this instance holds, `""` for none.
     private let fence = Mutex("")
     private let reconnectHoldOff: Duration
@@ -195,18 +195,7 @@ public final class RedisSessionStore: SessionStore, Service {
     }
 
     public func endings(bufferSize: Int) -> AsyncStream<String> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: String.self, bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
-        let id = self.watchers.withLock { state in
-            let id = state.next
-            state.next += 1
-            state.all[id] = continuation
-            return id
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.watchers.withLock { _ = $0.all.removeValue(forKey: id) }
-        }
-        return stream
+        self.watchers.watch(bufferSize: bufferSize)
     }
 
     // MARK: Heartbeat batches
@@ -258,8 +247,7 @@ public final class RedisSessionStore: SessionStore, Service {
     /// A session ended or expired somewhere: forget it and tell the watchers.
     private func ended(_ id: String) {
         self.batch.withLock { $0.forget(id) }
-        let watchers = self.watchers.withLock { Array($0.all.values) }
-        for watcher in watchers { watcher.yield(id) }
+        self.watchers.announce(id)
     }
 
     private func change(_ script: String, id: String, _ arguments: [String]) async throws(SessionStoreError)

@@ -29,7 +29,8 @@ struct OpenAPICoverageTests {
             SessionRoutes(
                 coordinator: SessionCoordinator(
                     store: running.server.sessionStore, crm: running.server.store, eventBus: running.server.eventBus,
-                    aftermath: SessionAftermath(), logger: Logger(label: "test"))
+                    aftermath: SessionAftermath(), metrics: SessionMetrics(),
+                    logger: Logger(label: "test"))
             ).add(to: routes)
             OpenAPIRoutes().add(to: routes)
 

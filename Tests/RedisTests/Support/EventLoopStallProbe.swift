@@ -10,7 +10,7 @@ final class EventLoopStallProbe: Sendable {
     /// Starts probing every loop of `group`.
     init(_ group: any EventLoopGroup, interval: TimeAmount = .milliseconds(10)) {
         for loop in group.makeIterator() {
-            let last = NIOLoopBoundBox(loop.now, eventLoop: loop)
+            let last = NIOLoopBoundBox.makeBoxSendingValue(loop.now, eventLoop: loop)
             let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
                 let now = loop.now
                 let lateness = now - (last.value + interval)

@@ -90,12 +90,10 @@ struct RedisServerProcess: Sendable {
         guard sendSignal(pid, signal) == 0 else { throw ProcessToolsError("kill(\(pid), \(signal)): errno \(errno)") }
     }
 
-    /// Stops the server, even a frozen one, and deletes the directory.
+    /// Stops the server, even a frozen one, and deletes the directory. The watchdog's subshell
+    /// writes the exit marker into the directory once the server is gone, so that comes first.
     func remove() {
-        if let pid = self.runningPID() {
-            _ = sendSignal(pid, SIGKILL)
-            _ = sendSignal(pid, SIGCONT)
-        }
+        if self.runningPID() != nil { try? self.kill() }
         try? FileManager.default.removeItem(at: self.directory)
     }
 
