@@ -104,7 +104,7 @@ extension SwitchboardAPI {
                     "Live, from the agent's sessions: the presence most recently set on an active one; for"
                         + " `PRESENCE_GRACE` after the last one was ended, the presence it had; else `offline`."
                         + " `null` when the session store cannot be reached. Not part of the `version` or `ETag`."
-                ),
+                ).nullable(),
                 "version": version,
                 "created_at": timestamp,
                 "updated_at": timestamp,

@@ -4,7 +4,8 @@ import HTTPTypes
 extension SwitchboardAPI {
     static var sessionOperations: [OpenAPIOperation] {
         let id = Parameter.id("ses", "session")
-        let notFound = Answer.problem(404, "No session has this id (an ended or expired one is kept for `SESSION_TTL`).")
+        let notFound = Answer.problem(
+            404, "No session has this id (an ended or expired one is kept for `SESSION_TTL`).")
         let gone = Answer.problem(
             410, "The session has expired or ended, for good; the client opens a new one with `POST /v1/sessions`.")
         let agent = OpenAPISchema.string(maxLength: 64, "An agent id.")
@@ -114,7 +115,7 @@ extension SwitchboardAPI.Schema {
     /// What kind of client holds a session, as `SessionRoutes` accepts it.
     static let client: OpenAPISchema = {
         var schema = OpenAPISchema.string(
-            minLength: 1, maxLength: SessionRoutes.clientLimit - 1, pattern: "^[a-z0-9._-]+$",
+            minLength: 1, maxLength: SessionRoutes.clientLimit, pattern: "^[a-z0-9._-]+$",
             "What kind of client holds the session: `console`, `softphone`, ...")
         schema.patternSummary = "lower-case letters, digits, `.`, `_` or `-`"
         return schema
@@ -139,7 +140,7 @@ extension SwitchboardAPI.Schema {
             "ended_at": OpenAPISchema.string(
                 format: "date-time", "When it was ended or found expired; `null` while active."
             ).nullable(),
-            "end_reason": OpenAPISchema.choice(["x"], ""), "zz": OpenAPISchema.choice(
+            "end_reason": OpenAPISchema.choice(
                 Session.State.allCases.filter { $0 != .active }.map(\.rawValue),
                 "How it ended: the client ended it, or it went silent; `null` while active."
             ).nullable(),

@@ -143,7 +143,9 @@ struct OpenAPIDocumentTests {
 
             let create = try #require(document.operation("createSession"))
             #expect(create.statuses.isSuperset(of: [201, 400, 409, 413, 415, 422]))
-            #expect(create.response(201)?["content"]?["application/json"]?["schema"]?["$ref"] == "#/components/schemas/NewSession")
+            #expect(
+                create.response(201)?["content"]?["application/json"]?["schema"]?["$ref"]
+                    == "#/components/schemas/NewSession")
             #expect(create.response(201)?["headers"]?["Location"] != nil)
             let sessionCreate = document.resolve(try #require(create.requestBody))
             #expect(Set(sessionCreate["required"]?.strings ?? []) == ["agent_id", "client"])
@@ -189,10 +191,14 @@ struct OpenAPIDocumentTests {
             let sessionID = try #require(opened.json?["id"]?.string)
             let read = try await api.get("/v1/sessions/\(sessionID)")
             let readAgent = try await api.get("/v1/agents/\(agentID)")
-            for (answer, schema, name) in [(opened, newSession, "NewSession"), (read, session, "Session"), (readAgent, agent, "Agent")] {
+            for (answer, schema, name) in [
+                (opened, newSession, "NewSession"), (read, session, "Session"), (readAgent, agent, "Agent"),
+            ] {
                 let keys = Set(answer.json?.object?.keys.map { $0 } ?? [])
                 let documented = Set(schema["properties"]?.object?.keys.map { $0 } ?? [])
-                #expect(keys == documented, "\(name): undocumented \(keys.subtracting(documented)), missing \(documented.subtracting(keys))")
+                #expect(
+                    keys == documented,
+                    "\(name): undocumented \(keys.subtracting(documented)), missing \(documented.subtracting(keys))")
             }
         }
     }

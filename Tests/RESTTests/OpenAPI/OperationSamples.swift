@@ -7,8 +7,8 @@ import Testing
 /// A valid request for every documented operation, against rows made through the API (and one call
 /// row with a recording, from events on the bus). Operations that change or archive a row get a
 /// fresh one, and every session operation a fresh session, so the order the suite calls them in
-/// does not matter. An operation without a sample
-/// here fails the suite: a new route must come with a way to call it.
+/// does not matter. An operation without a sample here fails the suite: a new route must come with
+/// a way to call it.
 struct OperationSamples: Sendable {
     struct Request: Sendable {
         var path: String
