@@ -1,7 +1,6 @@
 import Core
 import Foundation
 import Hummingbird
-import Logging
 import SwitchboardTestSupport
 import Testing
 
@@ -26,12 +25,7 @@ struct OpenAPICoverageTests {
                 recordings: RecordingFiles(directory: running.server.configuration.effectiveRecordingsDirectory),
                 sessions: running.server.sessionStore
             ).add(to: routes)
-            SessionRoutes(
-                coordinator: SessionCoordinator(
-                    store: running.server.sessionStore, crm: running.server.store, eventBus: running.server.eventBus,
-                    aftermath: SessionAftermath(), metrics: SessionMetrics(),
-                    logger: Logger(label: "test"))
-            ).add(to: routes)
+            SessionRoutes(coordinator: running.server.sessions).add(to: routes)
             OpenAPIRoutes().add(to: routes)
 
             let registered = Set(catalog.routes.map { "\($0.method.rawValue) \($0.template)" })
