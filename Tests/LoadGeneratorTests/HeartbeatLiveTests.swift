@@ -78,21 +78,28 @@ import Testing
             var configuration = frozen
             configuration.port = running.port
             let run = configuration
-            async let report = HeartbeatLoadGenerator(configuration: run).run { progress in
-                if progress.phase == .heartbeats { started.yield() }
+            return try await withThrowingTaskGroup(of: HeartbeatReport?.self) { tasks in
+                tasks.addTask {
+                    // The stream ends with the run, so the wait below cannot outlive it.
+                    defer { started.finish() }
+                    return try await HeartbeatLoadGenerator(configuration: run).run { progress in
+                        if progress.phase == .heartbeats { started.yield() }
+                    }
+                }
+                // Once heartbeats are measured, end 20 sessions through the API.
+                var ended = 0
+                var iterator = measuring.makeAsyncIterator()
+                if await iterator.next() != nil {
+                    let api = APIClient(port: running.port)
+                    let list = try await api.get("/v1/sessions?state=active&limit=20")
+                    for session in list.items {
+                        guard let id = session["id"] as? String else { continue }
+                        if try await api.delete("/v1/sessions/\(id)").status < 300 { ended += 1 }
+                    }
+                }
+                let report = try await tasks.next() ?? nil
+                return (try #require(report), ended)
             }
-            // Once heartbeats are measured, end 20 sessions through the API.
-            var iterator = measuring.makeAsyncIterator()
-            _ = await iterator.next()
-            let api = APIClient(port: running.port)
-            let list = try await api.get("/v1/sessions?state=active&limit=20")
-            var ended = 0
-            for session in list.items {
-                guard let id = session["id"] as? String else { continue }
-                if try await api.delete("/v1/sessions/\(id)").status < 300 { ended += 1 }
-            }
-            started.finish()
-            return (try await report, ended)
         }
         #expect(ended == 20)
         let beats = report.heartbeats.beats

@@ -68,7 +68,9 @@ struct RedisTestServerTests {
         #expect(try #require(process.runningPID()) != pid)
 
         await server.remove()
-        #expect(!FileManager.default.fileExists(atPath: process.directory.path))
+        #expect(
+            !FileManager.default.fileExists(atPath: process.directory.path),
+            "left: \((try? FileManager.default.subpathsOfDirectory(atPath: process.directory.path)) ?? [])")
     }
 
     @Test func theServerDiesWithTheProcessThatOwnsIt() async throws {

@@ -88,6 +88,12 @@ public struct HeartbeatStatistics: Sendable {
         if self.firstConnectionError == nil { self.firstConnectionError = reason }
     }
 
+    /// The figures of every loop together; the phase is the earliest loop's.
+    public init(merging loops: [Self]) {
+        self = loops.first ?? Self()
+        for other in loops.dropFirst() { self.add(other) }
+    }
+
     /// Adds another loop's figures to these; the phase is the earliest of the two.
     public mutating func add(_ other: Self) {
         self.phase = min(self.phase, other.phase)

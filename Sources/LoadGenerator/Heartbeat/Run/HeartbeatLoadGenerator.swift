@@ -127,8 +127,7 @@ public struct HeartbeatLoadGenerator: Sendable {
         for finished in try await Self.onLoops(drivers, { $0.finished }) { try await finished.get() }
         let runEnd = clock.now()
 
-        var statistics = HeartbeatStatistics()
-        for snapshot in try await Self.onLoops(drivers, { $0.snapshot() }) { statistics.add(snapshot) }
+        let statistics = HeartbeatStatistics(merging: try await Self.onLoops(drivers, { $0.snapshot() }))
         let server = pid.map { pid in
             HeartbeatReport.Server(
                 pid: pid,
@@ -164,8 +163,7 @@ public struct HeartbeatLoadGenerator: Sendable {
                 return
             }
             guard let snapshots = try? await Self.onLoops(drivers, { $0.snapshot() }) else { return }
-            var current = HeartbeatStatistics()
-            for snapshot in snapshots { current.add(snapshot) }
+            let current = HeartbeatStatistics(merging: snapshots)
             let cpuNow = configuration.serverPID.flatMap(CPUSample.init(pid:))
             let sent = current.warmup.sent + current.measured.sent
             let acknowledged = current.warmup.acknowledged + current.measured.acknowledged

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Session heartbeat benchmark: a release server pinned to core 0 (one event loop), the heartbeat
+# generator pinned to core 1, and in redis mode a throwaway redis-server on core 1 beside it. The
+# generator creates SESSIONS sessions over 100 agents, then heartbeats each one every 5 s for
+# DURATION seconds (SESSIONS / 5 heartbeats per second over 128 keep-alive connections). Prints one
+# summary per mode: ack latency percentiles, server CPU, and Redis commands per second measured
+# inside the heartbeat phase. Keeps each JSON summary in $OUT.
+#   scripts/bench/heartbeat-load.sh [DURATION] [SESSIONS] [MODES...]     (modes: redis memory)
+# e.g. scripts/bench/heartbeat-load.sh 30 100000 redis memory
+#      SCRATCH=.build-other scripts/bench/heartbeat-load.sh 10 10000 memory
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-30}; sessions=${2:-100000}; shift $(( $# > 2 ? 2 : $# ))
+modes=("$@"); [ ${#modes[@]} -eq 0 ] && modes=(redis memory)
+for mode in "${modes[@]}"; do
+    case "$mode" in redis|memory) ;; *) echo "heartbeat-load: unknown mode $mode (redis or memory)" >&2; exit 64;; esac
+done
+if [[ " ${modes[*]} " == *" redis "* ]]; then
+    source scripts/lib/ensure-packages.sh
+    ensure_packages redis-server
+fi
+scratch=${SCRATCH:-.build}
+port=${PORT:-18383}; redis_port=${REDIS_PORT:-16399}; key=bench-admin-key-0123456789
+out=${OUT:-/tmp/switchboard-bench}
+mkdir -p "$out"
+swift build -c release --product switchboard --scratch-path "$scratch" >/dev/null
+bin=$scratch/release/switchboard
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+rcli() { taskset -c 1 redis-cli -p "$redis_port" "$@"; }
+
+# One reading of Redis's counters: the time, then `cmdstat_NAME calls` lines.
+redis_snapshot() {
+    date +%s.%N
+    rcli INFO commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\),.*/\1 \2/p'
+    rcli INFO stats | tr -d '\r' | sed -n 's/^total_commands_processed:\([0-9]*\)/total_commands_processed \1/p'
+}
+
+start_redis() {
+    mkdir -p "$work/redis"
+    taskset -c 1 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+        --dir "$work/redis" --logfile "$work/redis/log" &
+    pids+=("$!")
+    for _ in $(seq 50); do rcli PING 2>/dev/null | grep -q PONG && return; sleep 0.1; done
+    echo "heartbeat-load: redis-server did not start" >&2; cat "$work/redis/log" >&2; exit 1
+}
+
+run_mode() {
+    local mode=$1 redis_env=()
+    rm -f "$work/first" "$work/last"
+    if [ "$mode" = redis ]; then start_redis; redis_env=(REDIS_URL="redis://127.0.0.1:$redis_port/0"); fi
+    mkdir -p "$work/$mode"
+    env "${redis_env[@]}" NIO_SINGLETON_GROUP_LOOP_COUNT=1 taskset -c 0 "$bin" serve --port "$port" \
+        --data-dir "$work/$mode" --api-keys "$key:admin" --rate-limit 0 --log-level warning &
+    local server=$!; pids+=("$server")
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
+    echo "== $mode: $sessions sessions, one heartbeat each every 5 s for ${duration} s"
+    # Progress lines pass through to stderr; Redis is read at the first and the last line of the
+    # heartbeat phase, so the rate covers only steady heartbeating (no set-up, no drain).
+    taskset -c 1 "$bin" heartbeats --port "$port" --api-key "$key" --sessions "$sessions" --agents 100 \
+        --interval 5 --duration "$duration" --connections 128 --server-pid "$server" \
+        --json "$out/heartbeats-$mode.json" 2>&1 >/dev/null |
+        while IFS= read -r line; do
+            printf '%s\n' "$line" >&2
+            if [ "$mode" = redis ] && [[ "$line" == *" heartbeats "* ]]; then
+                [ -f "$work/first" ] || redis_snapshot > "$work/first"
+                redis_snapshot > "$work/last"
+            fi
+        done
+    python3 - "$out/heartbeats-$mode.json" "$work/first" "$work/last" <<'PY'
+import json, os, sys
+report = json.load(open(sys.argv[1]))
+s, hb, lat, srv = report["sessions"], report["heartbeats"], report["latencyMs"], report.get("server") or {}
+beats = hb["beats"]
+print(f"sessions={s['created']}/{s['requested']} created/s={s['perSecond']} "
+      f"beats scheduled={hb['scheduled']} sent={beats['sent']} ok={beats['acknowledged']} "
+      f"non204={json.dumps(beats['otherStatus'])} conn_errors={beats['connectionErrors']} "
+      f"timeouts={beats['timedOut']} skipped={beats['skipped']} unsent={beats['unsent']} "
+      f"sent/s={hb['sentPerSecond']}")
+print(f"ack latency p50={lat['p50']}ms p90={lat['p90']}ms p99={lat['p99']}ms p99.9={lat['p99_9']}ms "
+      f"max={lat['max']}ms  server_cpu={srv.get('cpuPercent')}% of one core  "
+      f"rss={(srv.get('rssEndKiB') or 0) / 1024:.1f}MiB")
+if not (os.path.exists(sys.argv[2]) and os.path.exists(sys.argv[3])):
+    sys.exit(0)
+def load(path):
+    lines = open(path).read().split("\n")
+    return float(lines[0]), {k: int(v) for k, v in (l.split() for l in lines[1:] if l.strip())}
+t0, a = load(sys.argv[2]); t1, b = load(sys.argv[3])
+if t1 - t0 < 1:
+    print("redis: heartbeat phase too short to measure (need DURATION >= 3)")
+    sys.exit(0)
+seconds = t1 - t0
+# This script's own INFO calls are left out: two per reading.
+def rate(name): return (b.get(name, 0) - a.get(name, 0)) / seconds
+total = rate("total_commands_processed") - rate("info")
+calls = {k: rate(k) for k in b if k not in ("info", "total_commands_processed")}
+top = ", ".join(f"{k}={v:.1f}/s" for k, v in sorted(calls.items(), key=lambda kv: -kv[1]) if v > 0)
+print(f"redis commands/s={total:.1f} (total_commands_processed over {seconds:.1f} s of heartbeating, "
+      f"this script's INFO excluded); per command: {top or 'none'}")
+PY
+    kill "$server"; wait "$server" 2>/dev/null || true
+    if [ "$mode" = redis ]; then rcli SHUTDOWN NOSAVE >/dev/null 2>&1 || true; fi
+}
+
+for mode in "${modes[@]}"; do run_mode "$mode"; done
