@@ -53,33 +53,9 @@ struct LoadGen: AsyncParsableCommand {
         configuration.serverPID = self.serverPid
         configuration.metricsPath = self.noMetrics ? nil : self.metricsPath
         configuration.threads = self.threads
-        do {
-            try configuration.validate()
-        } catch {
-            throw Self.fail("\(error)", code: 64)
-        }
-        FileDescriptorLimit.raiseToHardLimit()
-
-        let quiet = self.quiet
-        let report: LoadReport
-        do {
-            report = try await LoadGenerator(configuration: configuration).run { progress in
-                if !quiet { FileHandle.standardError.write(Data((progress.line + "\n").utf8)) }
-            }
-        } catch {
-            throw Self.fail("\(error)", code: 1)
-        }
-        let text = report.json() + "\n"
-        if self.json == "-" {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } else if !FileManager.default.createFile(atPath: self.json, contents: Data(text.utf8)) {
-            throw Self.fail("cannot write \(self.json)", code: 1)
-        }
-    }
-
-    /// One line on stderr, no usage dump.
-    private static func fail(_ message: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data("switchboard loadgen: \(message)\n".utf8))
-        return ExitCode(code)
+        try await LoadCommand.run(
+            "loadgen", quiet: self.quiet, json: self.json, validate: { try configuration.validate() },
+            { line in try await LoadGenerator(configuration: configuration).run { line($0.line) } },
+            summary: { $0.json() })
     }
 }

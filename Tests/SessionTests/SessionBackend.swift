@@ -59,22 +59,14 @@ func withRedisSessionStores<T: Sendable>(
         clients.append(client)
     }
     let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
+    let ready = clients
+    let made = stores
+    return try await withRunningServices(group) {
         // Connected before the test starts, so its first command does not race the first connect.
-        for client in clients {
+        for client in ready {
             try await waitUntil("Redis client connected") { client.connectedSince != nil }
         }
-        do {
-            let result = try await body(stores)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
-        }
+        return try await body(made)
     }
 }
 

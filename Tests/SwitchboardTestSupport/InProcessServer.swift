@@ -52,28 +52,12 @@ public func withSwitchboardServer<T: Sendable>(
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let services = server.makeServices { port in portContinuation.yield(port) }
     let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask {
-            defer { portContinuation.finish() }
-            try await group.run()
-        }
+    // A group that stops before listening ends the stream: `didNotStart` rather than a hang.
+    return try await withRunningServices(group, whenStopped: { portContinuation.finish() }) {
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await tasks.waitForAll()
-            throw TestServerError.didNotStart
-        }
-        let running = RunningServer(port: port, server: server, shutDown: { await group.triggerGracefulShutdown() })
-        do {
-            let result = try await body(running)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
-        }
+        guard let port = await iterator.next() else { throw TestServerError.didNotStart }
+        return try await body(
+            RunningServer(port: port, server: server, shutDown: { await group.triggerGracefulShutdown() }))
     }
 }
 

@@ -14,4 +14,16 @@ public enum SHA1Digest {
         }
         return digest
     }
+
+    /// The digest as 40 lower-case hex digits.
+    public static func hex(_ message: some Collection<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(Int(SHA_DIGEST_LENGTH) * 2)
+        for byte in self.hash(message) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }

@@ -23,15 +23,8 @@ public struct LoadGenerator: Sendable {
         let configuration = self.configuration
         try configuration.validate()
         let address = try Self.resolve(configuration)
-
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
-        do {
-            let report = try await self.run(address: address, group: group, progress: progress)
-            try await group.shutdownGracefully()
-            return report
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+        return try await LoadEventLoops.run(threads: configuration.threads) { group in
+            try await self.run(address: address, group: group, progress: progress)
         }
     }
 
@@ -165,8 +158,7 @@ public struct LoadGenerator: Sendable {
                     callsFailed: current.callsFailed,
                     framesSentPerSecond: current.framesSent - previous.framesSent,
                     framesEchoedPerSecond: current.framesEchoed - previous.framesEchoed,
-                    p99Milliseconds: current.intervalLatency.totalCount > 0
-                        ? LatencySummary.milliseconds(current.intervalLatency.valueAtPercentile(99)) : nil,
+                    p99Milliseconds: current.intervalP99Milliseconds,
                     serverRSSKiB: rss
                 )
             )

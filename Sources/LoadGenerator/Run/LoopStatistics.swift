@@ -2,7 +2,7 @@ public import Histogram
 
 /// What one event loop's calls did so far. Counted on the loop without locks; the run merges one
 /// copy per loop for progress lines and the final report.
-public struct LoopStatistics: Sendable {
+public struct LoopStatistics: LatencyRecording, Sendable {
     /// Round trips in microseconds, 1 µs to 60 s, 3 significant digits.
     public static func makeHistogram() -> Histogram<UInt64> {
         Histogram<UInt64>(
@@ -44,13 +44,6 @@ public struct LoopStatistics: Sendable {
     public var intervalLatency = Self.makeHistogram()
 
     public init() {}
-
-    @inline(__always)
-    mutating func recordLatency(nanoseconds: UInt64) {
-        let microseconds = min(max((nanoseconds + 500) / 1000, 1), 60_000_000)
-        self.latency.record(microseconds)
-        self.intervalLatency.record(microseconds)
-    }
 
     mutating func fail(_ reason: String) {
         self.callsFailed += 1

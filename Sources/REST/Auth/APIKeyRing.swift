@@ -50,13 +50,6 @@ public struct APIKeyRing: Sendable {
     /// SHA-1. Six bytes of a digest say nothing usable about a 32-byte random key, yet collide only
     /// among millions of keys.
     public static func keyID(for key: String) -> String {
-        let digest = SHA1Digest.hash(Array(key.utf8))
-        let digits = Array("0123456789abcdef")
-        var id = "key_"
-        for byte in digest.prefix(6) {
-            id.append(digits[Int(byte >> 4)])
-            id.append(digits[Int(byte & 0x0F)])
-        }
-        return id
+        "key_" + SHA1Digest.hex(Array(key.utf8)).prefix(12)
     }
 }

@@ -12,9 +12,6 @@ enum SessionToken {
     }
 
     static func hash(_ token: String) -> String {
-        SHA1Digest.hash(Array(token.utf8)).map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+        SHA1Digest.hex(Array(token.utf8))
     }
 }

@@ -2,7 +2,7 @@ public import Histogram
 
 /// What one event loop's connections did so far. Counted on the loop without locks; the run merges
 /// one copy per loop for the progress lines and the report.
-public struct HeartbeatStatistics: Sendable {
+public struct HeartbeatStatistics: LatencyRecording, Sendable {
     /// The fate of the heartbeats of one part of the run (the warm-up during set-up, or the
     /// measured phase).
     public struct Beats: Sendable, Equatable {
@@ -75,13 +75,6 @@ public struct HeartbeatStatistics: Sendable {
     public var intervalLatency = LoopStatistics.makeHistogram()
 
     public init() {}
-
-    @inline(__always)
-    mutating func recordLatency(nanoseconds: UInt64) {
-        let microseconds = min(max((nanoseconds + 500) / 1000, 1), 60_000_000)
-        self.latency.record(microseconds)
-        self.intervalLatency.record(microseconds)
-    }
 
     mutating func connectionFailed(_ reason: String) {
         self.connectionErrors += 1

@@ -30,14 +30,8 @@ public struct HeartbeatLoadGenerator: Sendable {
     {
         try self.configuration.validate()
         let target = try HeartbeatTarget.resolve(host: self.configuration.host, port: self.configuration.port)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: self.configuration.threads)
-        do {
-            let report = try await self.run(target: target, group: group, progress: progress)
-            try await group.shutdownGracefully()
-            return report
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+        return try await LoadEventLoops.run(threads: self.configuration.threads) { group in
+            try await self.run(target: target, group: group, progress: progress)
         }
     }
 
@@ -184,8 +178,7 @@ public struct HeartbeatLoadGenerator: Sendable {
                     skipped: current.warmup.skipped + current.measured.skipped,
                     inFlight: current.inFlight,
                     queued: current.queued,
-                    p99Milliseconds: current.intervalLatency.totalCount > 0
-                        ? LatencySummary.milliseconds(current.intervalLatency.valueAtPercentile(99)) : nil,
+                    p99Milliseconds: current.intervalP99Milliseconds,
                     serverCPUPercent: cpu.flatMap { earlier in cpuNow.flatMap { $0.percent(since: earlier) } },
                     serverRSSKiB: configuration.serverPID.flatMap(ProcessMemory.residentKiB(pid:))
                 )
