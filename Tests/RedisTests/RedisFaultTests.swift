@@ -99,6 +99,12 @@ struct RedisFaultTests {
                 // The pub/sub ping goes unanswered for the command timeout; the connection is dropped.
                 try await Task.sleep(for: .milliseconds(1800))
                 try server.thaw()
+                // Until Redis has noticed the old connection is gone, a PUBLISH still counts it as a
+                // receiver, so wait for the replacement before trusting the probe.
+                try await eventually("the pub/sub connection replaced") {
+                    let ids = (try? await pubSubClientIDs(client)) ?? []
+                    return ids.count == 1 && ids != before
+                }
                 try await waitUntilSubscribed(client, "watched")
                 _ = try await client.send(RedisCommand("PUBLISH", "watched", "again"))
                 var iterator = subscription.makeAsyncIterator()

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Session heartbeat benchmark: a release server pinned to core 0 (one event loop), the heartbeat
 # generator pinned to core 1, and in redis mode a throwaway redis-server on core 1 beside it. The
-# generator creates SESSIONS sessions over 100 agents, then heartbeats each one every 5 s for
-# DURATION seconds (SESSIONS / 5 heartbeats per second over 128 keep-alive connections). Prints one
-# summary per mode: ack latency percentiles, server CPU, and Redis commands per second measured
-# inside the heartbeat phase. Keeps each JSON summary in $OUT.
+# generator creates SESSIONS sessions over AGENTS agents (default SESSIONS / 2: a console and a
+# softphone each), then heartbeats each one every 5 s for DURATION seconds (SESSIONS / 5 heartbeats
+# per second over 128 keep-alive connections). Prints one summary per mode: ack latency
+# percentiles, server CPU, and, measured inside the heartbeat phase, Redis commands per second and
+# the server's Redis round trips per second. Keeps each JSON summary in $OUT.
 #   scripts/bench/heartbeat-load.sh [DURATION] [SESSIONS] [MODES...]     (modes: redis memory)
 # e.g. scripts/bench/heartbeat-load.sh 30 100000 redis memory
 #      SCRATCH=.build-other scripts/bench/heartbeat-load.sh 10 10000 memory
@@ -20,6 +21,7 @@ if [[ " ${modes[*]} " == *" redis "* ]]; then
     ensure_packages redis-server
 fi
 scratch=${SCRATCH:-.build}
+agents=${AGENTS:-$(( sessions / 2 > 0 ? sessions / 2 : 1 ))}
 port=${PORT:-18383}; redis_port=${REDIS_PORT:-16399}; key=bench-admin-key-0123456789
 out=${OUT:-/tmp/switchboard-bench}
 mkdir -p "$out"
@@ -40,6 +42,8 @@ redis_snapshot() {
     date +%s.%N
     rcli INFO commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\),.*/\1 \2/p'
     rcli INFO stats | tr -d '\r' | sed -n 's/^total_commands_processed:\([0-9]*\)/total_commands_processed \1/p'
+    # The server's own count of writes to Redis: each is one pipelined round trip.
+    curl -sf "http://127.0.0.1:$port/metrics" | sed -n 's/^switchboard_redis_writes_total \([0-9]*\).*/round_trips \1/p'
 }
 
 start_redis() {
@@ -60,10 +64,10 @@ run_mode() {
         --data-dir "$work/$mode" --api-keys "$key:admin" --rate-limit 0 --log-level warning &
     local server=$!; pids+=("$server")
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
-    echo "== $mode: $sessions sessions, one heartbeat each every 5 s for ${duration} s"
+    echo "== $mode: $sessions sessions of $agents agents, one heartbeat each every 5 s for ${duration} s"
     # Progress lines pass through to stderr; Redis is read at the first and the last line of the
     # heartbeat phase, so the rate covers only steady heartbeating (no set-up, no drain).
-    taskset -c 1 "$bin" heartbeats --port "$port" --api-key "$key" --sessions "$sessions" --agents 100 \
+    taskset -c 1 "$bin" heartbeats --port "$port" --api-key "$key" --sessions "$sessions" --agents "$agents" \
         --interval 5 --duration "$duration" --connections 128 --server-pid "$server" \
         --json "$out/heartbeats-$mode.json" 2>&1 >/dev/null |
         while IFS= read -r line; do
@@ -99,10 +103,11 @@ seconds = t1 - t0
 # This script's own INFO calls are left out: two per reading.
 def rate(name): return (b.get(name, 0) - a.get(name, 0)) / seconds
 total = rate("total_commands_processed") - rate("info")
-calls = {k: rate(k) for k in b if k not in ("info", "total_commands_processed")}
+calls = {k: rate(k) for k in b if k not in ("info", "total_commands_processed", "round_trips")}
 top = ", ".join(f"{k}={v:.1f}/s" for k, v in sorted(calls.items(), key=lambda kv: -kv[1]) if v > 0)
 print(f"redis commands/s={total:.1f} (total_commands_processed over {seconds:.1f} s of heartbeating, "
       f"this script's INFO excluded); per command: {top or 'none'}")
+print(f"redis round trips/s={rate('round_trips'):.1f} (the server's switchboard_redis_writes_total)")
 PY
     kill "$server"; wait "$server" 2>/dev/null || true
     if [ "$mode" = redis ]; then rcli SHUTDOWN NOSAVE >/dev/null 2>&1 || true; fi

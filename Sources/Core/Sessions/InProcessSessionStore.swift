@@ -70,6 +70,10 @@ public final class InProcessSessionStore: SessionStore {
         }
     }
 
+    public func acceptKnownHeartbeat(id: String, at time: Timestamp) -> Bool {
+        self.heartbeat(id: id, at: time) == .accepted
+    }
+
     public func setPresence(_ presence: Presence, id: String, at time: Timestamp) -> SessionChange {
         self.state.withLock { state in
             guard var session = state.sessions[id] else { return .notFound }

@@ -21,6 +21,11 @@ public protocol SessionStore: Sendable {
     /// Records that the session was heard from at `time`.
     func heartbeat(id: String, at time: Timestamp) async throws(SessionStoreError) -> HeartbeatOutcome
 
+    /// Takes a heartbeat without waiting, when this store already knows the session is active here;
+    /// `false` means "ask ``heartbeat(id:at:)``", not "refused". For the HTTP fast path, which runs
+    /// on an event loop and must never wait.
+    func acceptKnownHeartbeat(id: String, at time: Timestamp) -> Bool
+
     /// Sets the presence of an active session.
     func setPresence(_ presence: Presence, id: String, at time: Timestamp) async throws(SessionStoreError)
         -> SessionChange

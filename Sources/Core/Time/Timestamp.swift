@@ -41,6 +41,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             + Self.pad(secondOfDay % 60, 2) + "." + Self.pad(micros / 1000, 3) + "Z"
     }
 
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`: IMF-fixdate (RFC 9110 section 5.6.7), HTTP's `Date` form.
+    public var httpDate: String {
+        let (seconds, _) = self.microseconds.floorDivided(by: 1_000_000)
+        let (days, secondOfDay) = seconds.floorDivided(by: 86_400)
+        let (year, month, day) = CivilDate.fromDays(days)
+        // 1970-01-01 was a Thursday.
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][Int(days.floorDivided(by: 7).1)]
+        let monthName = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+            Int(month - 1)]
+        return "\(weekday), \(Self.pad(day, 2)) \(monthName) \(Self.pad(year, 4)) "
+            + Self.pad(secondOfDay / 3600, 2) + ":" + Self.pad(secondOfDay / 60 % 60, 2) + ":"
+            + Self.pad(secondOfDay % 60, 2) + " GMT"
+    }
+
     /// Parses RFC 3339 (`2026-12-02T05:06:37Z`, fractions and `+hh:mm` offsets allowed).
     public init?(rfc3339 text: String) {
         let bytes = Array(text.utf8)

@@ -168,7 +168,8 @@ public struct SwitchboardServer: Sendable {
         router.add(middleware: ProblemMiddleware(catalog: catalog))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: APIKeyMiddleware(keyRing: self.keyRing))
-        router.add(middleware: RateLimitMiddleware(limitPerMinute: self.configuration.rateLimitPerMinute))
+        let rateLimit = RateLimitMiddleware(limitPerMinute: self.configuration.rateLimitPerMinute)
+        router.add(middleware: rateLimit)
         router.add(middleware: StorageGateMiddleware(gate: self.storageGate))
         router.add(
             middleware: IdempotencyMiddleware(store: IdempotencyStore(database: self.database), catalog: catalog))
@@ -190,18 +191,19 @@ public struct SwitchboardServer: Sendable {
         SessionRoutes(coordinator: self.sessions).add(to: routes)
         OpenAPIRoutes().add(to: routes)
 
+        let serverName = "Switchboard/\(SwitchboardVersion.current)"
+        var onePort = OnePortChildChannel.Configuration(
+            handshakeTimeout: TimeAmount(self.configuration.handshakeTimeout),
+            idleTimeout: TimeAmount(self.configuration.httpIdleTimeout))
+        onePort.heartbeats = HeartbeatFastPath(
+            coordinator: self.sessions, keyRing: self.keyRing, rateLimit: rateLimit, storageGate: self.storageGate,
+            serverName: serverName)
         let application = Application(
             router: router,
-            server: .onePort(
-                webSocketServer: self.webSocketServer,
-                configuration: .init(
-                    handshakeTimeout: TimeAmount(self.configuration.handshakeTimeout),
-                    idleTimeout: TimeAmount(self.configuration.httpIdleTimeout)
-                )
-            ),
+            server: .onePort(webSocketServer: self.webSocketServer, configuration: onePort),
             configuration: .init(
                 address: .hostname(self.configuration.host, port: self.configuration.port),
-                serverName: "Switchboard/\(SwitchboardVersion.current)"
+                serverName: serverName
             ),
             onServerRunning: { channel in
                 await onServerRunning(channel.localAddress?.port ?? 0)

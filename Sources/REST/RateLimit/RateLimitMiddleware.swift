@@ -33,6 +33,22 @@ public struct RateLimitMiddleware: RouterMiddleware {
         self.policy = limiter.map { "\"default\";q=\($0.limitPerMinute);w=60" } ?? ""
     }
 
+    /// The rate-limit fields every answer to a limited caller carries.
+    func fields(for decision: TokenBucket.Decision) -> HTTPFields {
+        [
+            Self.policyHeaderName: self.policy,
+            Self.headerName: "\"default\";r=\(decision.remaining);t=\(decision.resetSeconds)",
+        ]
+    }
+
+    /// Takes `caller`'s token for a request answered outside the router (the heartbeat fast path):
+    /// the fields to send when it may go ahead, `nil` when the router must answer (with its 429).
+    func admit(_ caller: Caller) -> HTTPFields? {
+        guard let limiter = self.limiter else { return [:] }
+        let decision = limiter.take(caller.keyID)
+        return decision.isAllowed ? self.fields(for: decision) : nil
+    }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
@@ -40,10 +56,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let decision = limiter.take(caller.keyID)
-        let fields: HTTPFields = [
-            Self.policyHeaderName: self.policy,
-            Self.headerName: "\"default\";r=\(decision.remaining);t=\(decision.resetSeconds)",
-        ]
+        let fields = self.fields(for: decision)
         guard decision.isAllowed else {
             var headers = fields
             headers[.retryAfter] = String(decision.retryAfterSeconds)

@@ -32,6 +32,8 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
         public var handshakeTimeout: TimeAmount
         /// An idle keep-alive HTTP connection is closed after this.
         public var idleTimeout: TimeAmount
+        /// Answers heartbeats of known sessions before the router; `nil` leaves them all to it.
+        var heartbeats: HeartbeatFastPath? = nil
 
         /// No defaults here: the values come from ``SwitchboardConfiguration``, which owns them.
         public init(handshakeTimeout: TimeAmount, idleTimeout: TimeAmount) {
@@ -57,6 +59,7 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             let upgrader = self.webSocketServer.makeUpgrader(for: channel) { _ in Negotiated.webSocket }
             let idleTimeout = self.configuration.idleTimeout
+            let heartbeats = self.configuration.heartbeats
             let upgradeConfiguration = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
@@ -65,6 +68,9 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
                         try channel.pipeline.syncOperations.addHandler(
                             HTTPConnectionStateHandler(idleTimeout: Duration(idleTimeout), logger: logger)
                         )
+                        if let heartbeats {
+                            try channel.pipeline.syncOperations.addHandler(HeartbeatFastPathHandler(heartbeats))
+                        }
                         let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel,
                             configuration: .init(isOutboundHalfClosureEnabled: true)

@@ -37,6 +37,14 @@ struct SessionCoordinator: Sendable {
         return outcome
     }
 
+    /// A heartbeat the store takes without waiting (see ``SessionStore/acceptKnownHeartbeat(id:at:)``),
+    /// counted like any other; `false` sends the request down the ordinary route.
+    func acceptKnownHeartbeat(id: String, at now: Timestamp) -> Bool {
+        guard self.store.acceptKnownHeartbeat(id: id, at: now) else { return false }
+        self.metrics.heartbeats.increment()
+        return true
+    }
+
     /// The active session that `token` opens, for the live socket; `nil` for anything else. The
     /// hashes are compared in constant time.
     func authenticate(id: String, token: String) async throws(SessionStoreError) -> Session? {

@@ -6,6 +6,9 @@ import Storage
 /// `/v1/sessions`: open a client session, heartbeat it, set its presence, read it, end it. Any
 /// API key may; what a session belongs to is its agent.
 struct SessionRoutes: Sendable {
+    /// The heartbeat route, also answered by ``HeartbeatFastPath`` for sessions the store holds.
+    static let heartbeatPath = "/v1/sessions/{id}/heartbeat"
+
     let coordinator: SessionCoordinator
 
     /// The most sessions one list answer holds.
@@ -57,7 +60,7 @@ struct SessionRoutes: Sendable {
             return try ResourceJSON.response(SessionResource(session: session, policy: self.coordinator.policy))
         }
 
-        routes.add(.post, "/v1/sessions/{id}/heartbeat") { _, context in
+        routes.add(.post, Self.heartbeatPath) { _, context in
             _ = try context.auditActor()
             let id = try context.resourceID(prefix: "ses", resource: "session")
             switch try await self.coordinator.heartbeat(id: id, at: .now()) {

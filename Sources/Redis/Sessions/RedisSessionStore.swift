@@ -139,11 +139,15 @@ public final class RedisSessionStore: SessionStore, Service {
     }
 
     public func heartbeat(id: String, at time: Timestamp) async throws(SessionStoreError) -> HeartbeatOutcome {
-        if self.batch.withLock({ $0.accept(id, atMicroseconds: time.microseconds) }) { return .accepted }
+        if self.acceptKnownHeartbeat(id: id, at: time) { return .accepted }
         // Not known here (opened on another instance, or over): ask Redis, and learn the answer.
         let outcome = try await self.write([id: time.microseconds])[id] ?? .notFound
         if outcome == .accepted { self.batch.withLock { $0.learn(id) } }
         return outcome
+    }
+
+    public func acceptKnownHeartbeat(id: String, at time: Timestamp) -> Bool {
+        self.batch.withLock { $0.accept(id, atMicroseconds: time.microseconds) }
     }
 
     public func setPresence(_ presence: Presence, id: String, at time: Timestamp) async throws(SessionStoreError)

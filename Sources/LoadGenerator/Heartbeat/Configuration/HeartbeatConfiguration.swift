@@ -59,8 +59,8 @@ public struct HeartbeatConfiguration: Sendable, Codable, Equatable {
         guard (1...1_000_000).contains(self.sessions) else {
             throw .invalidOption("--sessions", "must be 1...1000000")
         }
-        guard (1...10_000).contains(self.agents), self.agents <= self.sessions else {
-            throw .invalidOption("--agents", "must be 1...10000 and at most --sessions")
+        guard (1...1_000_000).contains(self.agents), self.agents <= self.sessions else {
+            throw .invalidOption("--agents", "must be 1...1000000 and at most --sessions")
         }
         guard self.intervalSeconds >= 0.01, self.intervalSeconds <= 3600 else {
             throw .invalidOption("--interval", "must be 0.01...3600 seconds")

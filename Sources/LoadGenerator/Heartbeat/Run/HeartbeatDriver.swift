@@ -85,6 +85,7 @@ final class HeartbeatDriver {
         self.sessionIDs = Array(repeating: [], count: self.cursor.sessions.count)
         self.agentsPending = createsAgents ? configuration.agents : 0
         self.agentsDone = createsAgents ? eventLoop.makePromise() : nil
+        self.agentsCreated = self.agentsDone?.futureResult
         self.done = eventLoop.makePromise()
         let timing = HTTPClientStateMachine.Timing(
             requestTimeout: self.requestTimeout,
@@ -110,7 +111,9 @@ final class HeartbeatDriver {
     }
 
     /// The agents' ids once they all exist (on the loop that creates them; `nil` on the others).
-    var agentsCreated: EventLoopFuture<[[UInt8]]>? { self.agentsDone?.futureResult }
+    /// Kept apart from the promise, which is dropped once completed: the agents may all exist
+    /// before the generator asks.
+    let agentsCreated: EventLoopFuture<[[UInt8]]>?
 
     /// Succeeds when every connection of this loop is closed after ``stop()`` or the measured phase.
     var finished: EventLoopFuture<Void> { self.done.futureResult }

@@ -1,0 +1,98 @@
+import Foundation
+import SwitchboardTestSupport
+import Testing
+
+/// Heartbeats of known sessions are answered before the router; these tests hold the two ways to
+/// the same answer, and keep responses in request order on a pipelined connection.
+@Suite("Heartbeat fast path")
+struct HeartbeatFastPathTests {
+    @Test("The fast answer is the routed answer, and both keep the session alive", arguments: SessionBackend.allCases)
+    func sameAnswer(backend: SessionBackend) async throws {
+        try await withSessionServer(backend) { running, api, _ in
+            let agent = try await api.makeAgent()
+            let id = try #require(try await api.openSession(agent: agent).string("id"))
+            let key = [("X-API-Key", TestAPIKeys.admin)]
+            let before = try #require(try await api.get("/v1/sessions/\(id)").string("last_heartbeat_at"))
+            try await Task.sleep(for: .milliseconds(20))
+            try await withBlockingIO {
+                let client = try RawHTTPClient(port: running.port)
+                defer { client.close() }
+                // No query: the fast path answers. A query sends the same request through the router.
+                let fast = try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: key)
+                let routed = try client.request("POST", "/v1/sessions/\(id)/heartbeat?via=router", headers: key)
+                #expect(fast.status == 204)
+                #expect(routed.status == 204)
+                #expect(Set(fast.headers.keys) == Set(routed.headers.keys))
+                for name in ["vary", "server", "ratelimit-policy"] {
+                    #expect(fast[header: name] == routed[header: name], "\(name)")
+                }
+                #expect(fast.body.isEmpty)
+                let date = try #require(fast[header: "date"])
+                let parsed = Self.imfFixdate.date(from: date)
+                #expect(parsed.map { abs($0.timeIntervalSinceNow) < 5 } == true, "Date: \(date)")
+            }
+            // Redis gets the beat with the next coalesced batch, so reading it back may wait a window.
+            try await waitUntil("the heartbeat is stored") {
+                (try await api.get("/v1/sessions/\(id)").string("last_heartbeat_at") ?? "") > before
+            }
+        }
+    }
+
+    @Test("Pipelined requests are answered in order, fast and routed alike", arguments: SessionBackend.allCases)
+    func pipelinedOrder(backend: SessionBackend) async throws {
+        try await withSessionServer(backend) { running, api, _ in
+            let agent = try await api.makeAgent()
+            let id = try #require(try await api.openSession(agent: agent).string("id"))
+            let key = [("X-API-Key", TestAPIKeys.admin)]
+            try await withBlockingIO {
+                let client = try RawHTTPClient(port: running.port)
+                defer { client.close() }
+                let port = running.port
+                // The slow GET first: a fast answer to the heartbeat behind it must not overtake it.
+                let requests: [(String, String, [(String, String)])] = [
+                    ("GET", "/v1/sessions/\(id)", key),
+                    ("POST", "/v1/sessions/\(id)/heartbeat", key),
+                    ("POST", "/v1/sessions/ses_01JF0000000000000000000000/heartbeat", key),
+                    ("POST", "/v1/sessions/\(id)/heartbeat", []),
+                    ("POST", "/v1/sessions/\(id)/heartbeat", [("X-API-Key", "not-a-key")]),
+                    ("POST", "/v1/sessions/\(id)/heartbeat", key),
+                ]
+                try client.sendRaw(
+                    requests.flatMap { RawHTTPClient.encodeRequest($0.0, $0.1, headers: $0.2, port: port) })
+                let statuses = try requests.map { _ in try client.readResponse().status }
+                #expect(statuses == [200, 204, 404, 401, 401, 204])
+            }
+        }
+    }
+
+    @Test("An ended session's heartbeat and one with a body take the routed way", arguments: SessionBackend.allCases)
+    func declined(backend: SessionBackend) async throws {
+        try await withSessionServer(backend) { running, api, _ in
+            let agent = try await api.makeAgent()
+            let id = try #require(try await api.openSession(agent: agent).string("id"))
+            let key = [("X-API-Key", TestAPIKeys.admin)]
+            try await withBlockingIO {
+                let client = try RawHTTPClient(port: running.port)
+                defer { client.close() }
+                let withBody = try client.request(
+                    "POST", "/v1/sessions/\(id)/heartbeat", headers: key + [("Content-Type", "application/json")],
+                    body: Array("{}".utf8))
+                #expect(withBody.status == 204)
+                // The connection is still in step after a declined candidate.
+                #expect(try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: key).status == 204)
+            }
+            #expect(try await api.delete("/v1/sessions/\(id)").status == 200)
+            let gone = try await api.send("POST", "/v1/sessions/\(id)/heartbeat")
+            #expect(gone.status == 410)
+            #expect(gone.raw[header: "content-type"]?.hasPrefix("application/problem+json") == true)
+        }
+    }
+
+    private static let imfFixdate: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter
+    }()
+}
