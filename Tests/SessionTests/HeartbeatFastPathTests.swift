@@ -8,18 +8,13 @@ import Testing
 struct HeartbeatFastPathTests {
     @Test("The fast answer is the routed answer, and both keep the session alive", arguments: SessionBackend.allCases)
     func sameAnswer(backend: SessionBackend) async throws {
-        try await withSessionServer(backend) { running, api, _ in
-            let agent = try await api.makeAgent()
-            let id = try #require(try await api.openSession(agent: agent).string("id"))
-            let key = [("X-API-Key", TestAPIKeys.admin)]
+        try await Self.withOpenSession(backend) { running, api, id in
             let before = try #require(try await api.get("/v1/sessions/\(id)").string("last_heartbeat_at"))
             try await Task.sleep(for: .milliseconds(20))
-            try await withBlockingIO {
-                let client = try RawHTTPClient(port: running.port)
-                defer { client.close() }
+            try await Self.withConnection(to: running) { client in
                 // No query: the fast path answers. A query sends the same request through the router.
-                let fast = try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: key)
-                let routed = try client.request("POST", "/v1/sessions/\(id)/heartbeat?via=router", headers: key)
+                let fast = try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key)
+                let routed = try client.request("POST", "/v1/sessions/\(id)/heartbeat?via=router", headers: Self.key)
                 #expect(fast.status == 204)
                 #expect(routed.status == 204)
                 #expect(Set(fast.headers.keys) == Set(routed.headers.keys))
@@ -40,22 +35,17 @@ struct HeartbeatFastPathTests {
 
     @Test("Pipelined requests are answered in order, fast and routed alike", arguments: SessionBackend.allCases)
     func pipelinedOrder(backend: SessionBackend) async throws {
-        try await withSessionServer(backend) { running, api, _ in
-            let agent = try await api.makeAgent()
-            let id = try #require(try await api.openSession(agent: agent).string("id"))
-            let key = [("X-API-Key", TestAPIKeys.admin)]
-            try await withBlockingIO {
-                let client = try RawHTTPClient(port: running.port)
-                defer { client.close() }
+        try await Self.withOpenSession(backend) { running, api, id in
+            try await Self.withConnection(to: running) { client in
                 let port = running.port
                 // The slow GET first: a fast answer to the heartbeat behind it must not overtake it.
                 let requests: [(String, String, [(String, String)])] = [
-                    ("GET", "/v1/sessions/\(id)", key),
-                    ("POST", "/v1/sessions/\(id)/heartbeat", key),
-                    ("POST", "/v1/sessions/ses_01JF0000000000000000000000/heartbeat", key),
+                    ("GET", "/v1/sessions/\(id)", Self.key),
+                    ("POST", "/v1/sessions/\(id)/heartbeat", Self.key),
+                    ("POST", "/v1/sessions/ses_01JF0000000000000000000000/heartbeat", Self.key),
                     ("POST", "/v1/sessions/\(id)/heartbeat", []),
                     ("POST", "/v1/sessions/\(id)/heartbeat", [("X-API-Key", "not-a-key")]),
-                    ("POST", "/v1/sessions/\(id)/heartbeat", key),
+                    ("POST", "/v1/sessions/\(id)/heartbeat", Self.key),
                 ]
                 try client.sendRaw(
                     requests.flatMap { RawHTTPClient.encodeRequest($0.0, $0.1, headers: $0.2, port: port) })
@@ -67,24 +57,43 @@ struct HeartbeatFastPathTests {
 
     @Test("An ended session's heartbeat and one with a body take the routed way", arguments: SessionBackend.allCases)
     func declined(backend: SessionBackend) async throws {
-        try await withSessionServer(backend) { running, api, _ in
-            let agent = try await api.makeAgent()
-            let id = try #require(try await api.openSession(agent: agent).string("id"))
-            let key = [("X-API-Key", TestAPIKeys.admin)]
-            try await withBlockingIO {
-                let client = try RawHTTPClient(port: running.port)
-                defer { client.close() }
+        try await Self.withOpenSession(backend) { running, api, id in
+            try await Self.withConnection(to: running) { client in
                 let withBody = try client.request(
-                    "POST", "/v1/sessions/\(id)/heartbeat", headers: key + [("Content-Type", "application/json")],
+                    "POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key + [("Content-Type", "application/json")],
                     body: Array("{}".utf8))
                 #expect(withBody.status == 204)
                 // The connection is still in step after a declined candidate.
-                #expect(try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: key).status == 204)
+                #expect(try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key).status == 204)
             }
             #expect(try await api.delete("/v1/sessions/\(id)").status == 200)
             let gone = try await api.send("POST", "/v1/sessions/\(id)/heartbeat")
             #expect(gone.status == 410)
             #expect(gone.raw[header: "content-type"]?.hasPrefix("application/problem+json") == true)
+        }
+    }
+
+    private static let key = [("X-API-Key", TestAPIKeys.admin)]
+
+    /// A server on `backend` with one open session, whose id `body` gets.
+    private static func withOpenSession(
+        _ backend: SessionBackend, _ body: @Sendable (RunningServer, APIClient, String) async throws -> Void
+    ) async throws {
+        try await withSessionServer(backend) { running, api, _ in
+            let agent = try await api.makeAgent()
+            let id = try #require(try await api.openSession(agent: agent).string("id"))
+            try await body(running, api, id)
+        }
+    }
+
+    /// One keep-alive connection to `running`, used off the cooperative pool.
+    private static func withConnection(
+        to running: RunningServer, _ body: (RawHTTPClient) async throws -> Void
+    ) async throws {
+        try await withBlockingIO {
+            let client = try RawHTTPClient(port: running.port)
+            defer { client.close() }
+            try await body(client)
         }
     }
 
