@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import SwitchboardTestSupport
 import Testing
@@ -11,10 +12,13 @@ struct HeartbeatFastPathTests {
         try await Self.withOpenSession(backend) { running, api, id in
             let before = try #require(try await api.get("/v1/sessions/\(id)").string("last_heartbeat_at"))
             try await Task.sleep(for: .milliseconds(20))
+            let fastBefore = try await Self.fastHeartbeats(api)
             try await Self.withConnection(to: running) { client in
                 // No query: the fast path answers. A query sends the same request through the router.
                 let fast = try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key)
+                #expect(try await Self.fastHeartbeats(api) == fastBefore + 1)
                 let routed = try client.request("POST", "/v1/sessions/\(id)/heartbeat?via=router", headers: Self.key)
+                #expect(try await Self.fastHeartbeats(api) == fastBefore + 1)
                 #expect(fast.status == 204)
                 #expect(routed.status == 204)
                 #expect(Set(fast.headers.keys) == Set(routed.headers.keys))
@@ -55,6 +59,23 @@ struct HeartbeatFastPathTests {
         }
     }
 
+    @Test("A heartbeat the fast path gives up on is charged to the rate limit once")
+    func declinedIsChargedOnce() async throws {
+        // 5 a minute: a token comes back every 12 s, far apart from these few requests.
+        try await Self.withOpenSession(.memory, configure: { $0.rateLimitPerMinute = 5 }) { _, api, id in
+            let read = try await api.get("/v1/sessions/\(id)")
+            let unknown = try await api.send("POST", "/v1/sessions/ses_01JF0000000000000000000000/heartbeat")
+            let known = try await api.send("POST", "/v1/sessions/\(id)/heartbeat")
+            #expect(unknown.status == 404)
+            #expect(known.status == 204)
+            let remaining = try [read, unknown, known].map { response in
+                let field = try #require(response.raw[header: "ratelimit"])
+                return try #require(field.split(separator: "r=").last?.split(separator: ";").first.flatMap { Int($0) })
+            }
+            #expect(remaining == [remaining[0], remaining[0] - 1, remaining[0] - 2])
+        }
+    }
+
     @Test("An ended session's heartbeat and one with a body take the routed way", arguments: SessionBackend.allCases)
     func declined(backend: SessionBackend) async throws {
         try await Self.withOpenSession(backend) { running, api, id in
@@ -75,11 +96,20 @@ struct HeartbeatFastPathTests {
 
     private static let key = [("X-API-Key", TestAPIKeys.admin)]
 
+    /// How many heartbeats the fast path has answered, from the server's `/metrics`.
+    private static func fastHeartbeats(_ api: APIClient) async throws -> Int {
+        let text = try await api.get("/metrics").body
+        let line = text.split(separator: "\n").first { $0.hasPrefix("switchboard_session_heartbeats_fast_total ") }
+        return try #require(line?.split(separator: " ").last.flatMap { Double($0) }.map { Int($0) })
+    }
+
     /// A server on `backend` with one open session, whose id `body` gets.
     private static func withOpenSession(
-        _ backend: SessionBackend, _ body: @Sendable (RunningServer, APIClient, String) async throws -> Void
+        _ backend: SessionBackend,
+        configure: @escaping @Sendable (inout SwitchboardConfiguration) -> Void = { _ in },
+        _ body: @Sendable (RunningServer, APIClient, String) async throws -> Void
     ) async throws {
-        try await withSessionServer(backend) { running, api, _ in
+        try await withSessionServer(backend, configure: configure) { running, api, _ in
             let agent = try await api.makeAgent()
             let id = try #require(try await api.openSession(agent: agent).string("id"))
             try await body(running, api, id)

@@ -41,12 +41,17 @@ public struct RateLimitMiddleware: RouterMiddleware {
         ]
     }
 
-    /// Takes `caller`'s token for a request answered outside the router (the heartbeat fast path):
-    /// the fields to send when it may go ahead, `nil` when the router must answer (with its 429).
-    func admit(_ caller: Caller) -> HTTPFields? {
-        guard let limiter = self.limiter else { return [:] }
+    /// Takes `caller`'s token for a request `serve` may answer outside the router (the heartbeat
+    /// fast path) and calls `serve` with the fields to send. `nil` when the router must answer: over
+    /// the limit (its 429), or `serve` declined, in which case the token is given back so that the
+    /// router's own take does not charge the request twice.
+    func admit<T>(_ caller: Caller, _ serve: (HTTPFields) -> T?) -> T? {
+        guard let limiter = self.limiter else { return serve([:]) }
         let decision = limiter.take(caller.keyID)
-        return decision.isAllowed ? self.fields(for: decision) : nil
+        guard decision.isAllowed else { return nil }
+        if let served = serve(self.fields(for: decision)) { return served }
+        limiter.giveBack(caller.keyID)
+        return nil
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)

@@ -34,6 +34,12 @@ public final class RateLimiter: Sendable {
         return self.table.withLock { $0.take(keyID, now: now) }
     }
 
+    /// Returns the token ``take(_:)`` handed out for a request that another path will take again.
+    public func giveBack(_ keyID: String) {
+        let now = self.clock()
+        self.table.withLock { $0.giveBack(keyID, now: now) }
+    }
+
     /// How many buckets are held now.
     public var bucketCount: Int {
         self.table.withLock { $0.count }
@@ -80,6 +86,10 @@ extension RateLimiter {
             let decision = bucket.take(now: now)
             self.buckets[keyID] = bucket
             return decision
+        }
+
+        mutating func giveBack(_ keyID: String, now: ContinuousClock.Instant) {
+            self.buckets[keyID]?.giveBack(now: now)
         }
 
         private mutating func sweep(now: ContinuousClock.Instant) {

@@ -77,6 +77,12 @@ public struct TokenBucket: Sendable, Hashable {
         )
     }
 
+    /// Returns the token of a request that was taken but not served after all; a full bucket stays
+    /// full.
+    public mutating func giveBack(now: ContinuousClock.Instant) {
+        self.fullAt = max(now, self.fullAt - self.refillInterval)
+    }
+
     /// Whether the bucket has refilled completely by `now`: such a bucket is indistinguishable from a
     /// new one, so forgetting it changes no decision.
     public func isFull(at now: ContinuousClock.Instant) -> Bool {

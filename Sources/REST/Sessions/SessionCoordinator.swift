@@ -42,6 +42,7 @@ struct SessionCoordinator: Sendable {
     func acceptKnownHeartbeat(id: String, at now: Timestamp) -> Bool {
         guard self.store.acceptKnownHeartbeat(id: id, at: now) else { return false }
         self.metrics.heartbeats.increment()
+        self.metrics.fastHeartbeats.increment()
         return true
     }
 

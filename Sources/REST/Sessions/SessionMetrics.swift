@@ -6,6 +6,8 @@ struct SessionMetrics: Sendable {
     let opened: Counter
     let heartbeats: Counter
     let heartbeatsRefused: Counter
+    /// Of ``heartbeats``, those the fast path answered before the router.
+    let fastHeartbeats: Counter
     let ended: Counter
     let expired: Counter
     let presenceEvents: Counter
@@ -15,6 +17,7 @@ struct SessionMetrics: Sendable {
         self.opened = Counter(label: "switchboard_sessions_opened_total", factory: factory)
         self.heartbeats = Counter(label: "switchboard_session_heartbeats_total", factory: factory)
         self.heartbeatsRefused = Counter(label: "switchboard_session_heartbeats_refused_total", factory: factory)
+        self.fastHeartbeats = Counter(label: "switchboard_session_heartbeats_fast_total", factory: factory)
         self.ended = Counter(
             label: "switchboard_sessions_closed_total", dimensions: [("reason", "ended")], factory: factory)
         self.expired = Counter(

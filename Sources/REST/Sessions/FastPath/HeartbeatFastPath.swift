@@ -49,23 +49,23 @@ struct HeartbeatFastPath: Sendable {
             head.headerFields[.origin] == nil, head.headerFields[IdempotencyMiddleware.header] == nil,
             head.headerFields[.transferEncoding] == nil,
             head.headerFields[.contentLength] == nil || head.headerFields[.contentLength] == "0",
-            head.headerFields[.connection]?.lowercased().contains("close") != true,
             let key = head.headerFields[APIKeyMiddleware.headerName], !key.isEmpty,
             let caller = self.keyRing.caller(for: key)
         else { return nil }
-        return HeartbeatCandidate(head: head, sessionID: sessionID, caller: caller)
+        let closes = head.headerFields[.connection]?.lowercased().contains("close") == true
+        return HeartbeatCandidate(head: head, sessionID: sessionID, caller: caller, closesConnection: closes)
     }
 
     /// The 204 to send, or `nil` when the router must answer.
     func answer(_ candidate: HeartbeatCandidate, date: String) -> HTTPResponse? {
-        guard let rateLimitFields = self.rateLimit.admit(candidate.caller),
-            self.coordinator.acceptKnownHeartbeat(id: candidate.sessionID, at: .now())
-        else { return nil }
-        var fields = rateLimitFields
-        fields[.vary] = "Origin"
-        fields[.date] = date
-        fields[.server] = self.serverName
-        return HTTPResponse(status: .noContent, headerFields: fields)
+        self.rateLimit.admit(candidate.caller) { rateLimitFields in
+            guard self.coordinator.acceptKnownHeartbeat(id: candidate.sessionID, at: .now()) else { return nil }
+            var fields = rateLimitFields
+            fields[.vary] = "Origin"
+            fields[.date] = date
+            fields[.server] = self.serverName
+            return HTTPResponse(status: .noContent, headerFields: fields)
+        }
     }
 
     /// `ses_...` out of `/v1/sessions/ses_.../heartbeat`; `nil` for any other path, a query

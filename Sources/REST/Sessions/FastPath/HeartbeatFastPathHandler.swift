@@ -37,7 +37,14 @@ final class HeartbeatFastPathHandler: ChannelDuplexHandler, RemovableChannelHand
             let started = NIODeadline.now()
             if let response = self.fastPath.answer(candidate, date: self.date.now()) {
                 context.write(self.wrapOutboundOut(.head(response)), promise: nil)
-                context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                if candidate.closesConnection {
+                    let channel = context.channel
+                    context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
+                        channel.close(promise: nil)
+                    }
+                } else {
+                    context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                }
                 self.fastPath.requests.increment()
                 self.fastPath.durations.recordNanoseconds(Int64((NIODeadline.now() - started).nanoseconds))
             } else {

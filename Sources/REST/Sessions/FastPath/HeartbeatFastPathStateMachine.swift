@@ -77,9 +77,12 @@ struct HeartbeatFastPathStateMachine {
 }
 
 /// A request that looks like `POST /v1/sessions/{id}/heartbeat` from a valid key, with nothing the
-/// router would treat differently (no query, origin, idempotency key or `Connection: close`).
+/// router would treat differently (no query, origin or idempotency key).
 struct HeartbeatCandidate {
     var head: HTTPRequest
     var sessionID: String
     var caller: Caller
+    /// The client sent `Connection: close`: the connection closes after the answer, as the router's
+    /// does.
+    var closesConnection = false
 }
