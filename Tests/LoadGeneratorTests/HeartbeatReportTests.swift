@@ -23,6 +23,7 @@ import Testing
         statistics.measured.timedOut = 1
         statistics.measured.skipped = 4
         statistics.measured.unsent = 6
+        statistics.measured.due = 2000
         statistics.firstUnexpectedResponse = "HTTP 404: {}"
         statistics.connects = 9
         statistics.connectionFailed("connect: refused")
@@ -44,7 +45,7 @@ import Testing
     private func report() -> HeartbeatReport {
         HeartbeatReport(
             statistics: self.statistics(), configuration: self.configuration(), agentSeconds: 0.05,
-            sessionSeconds: 0.25, measuredSeconds: 10, scheduled: 2000, durationSeconds: 12.34567,
+            sessionSeconds: 0.25, measuredSeconds: 10, durationSeconds: 12.34567,
             server: .init(pid: 42, cpuPercent: 41.26, cpuSeconds: 4.1234, rssStartKiB: 1, rssEndKiB: 3, rssPeakKiB: 4))
     }
 

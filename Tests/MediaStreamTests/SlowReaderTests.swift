@@ -19,21 +19,25 @@ struct SlowReaderTests {
                 try healthy.start(app: "echo")
                 // 60 s of audio from the stalled call, never read: its echoes pile up on the server.
                 for index in 0..<3000 { try stalled.sendMedia(toneFrame(seed: index % 50)) }
-                // Meanwhile the healthy call runs at real time and every echo comes back quickly.
-                var worst = Duration.zero
+                // Meanwhile the healthy call runs at real time and its echoes come back quickly.
+                var roundTrips: [Duration] = []
                 for index in 0..<100 {
                     let frame = toneFrame(seed: 500 + index)
                     let sentAt = ContinuousClock.now
                     try healthy.sendMedia(frame)
                     #expect(TwilioTestCall.audio(of: try healthy.readEvent()) == frame)
-                    worst = max(worst, ContinuousClock.now - sentAt)
+                    roundTrips.append(ContinuousClock.now - sentAt)
                     try await Task.sleep(for: .milliseconds(20))
                 }
-                // Generous for a debug build sharing 2 cores with the whole suite (0.5 s was seen under
-                // the CRM and OpenAPI suites' load), yet half of the 2 s of audio the stalled call's
-                // 100-frame queue holds: a healthy call stuck behind it would take longer. The
-                // benchmark measures the real figure.
-                #expect(worst < .seconds(1), "worst round trip \(worst)")
+                // A healthy call stuck behind the stalled one would wait on every frame, so the bounds
+                // are on the median and the 90th round trip, not the worst: one scheduling stall of a
+                // debug build sharing 2 cores with the whole suite (1.05 s was seen in CI) delays only
+                // the frames sent during it. Half of the 2 s of audio the stalled call's 100-frame queue
+                // holds is still far below what being stuck behind it would cost. The benchmark
+                // measures the real figures.
+                roundTrips.sort()
+                #expect(roundTrips[49] < .milliseconds(500), "median round trip \(roundTrips[49])")
+                #expect(roundTrips[89] < .seconds(1), "90th round trip \(roundTrips[89]), worst \(roundTrips[99])")
                 try stalled.stop()
                 try healthy.stop()
                 stalled.client.close()

@@ -50,8 +50,12 @@ func withRedisSessionStores<T: Sendable>(
     var services: [any Service] = []
     var stores: [RedisSessionStore] = []
     var clients: [RedisClient] = []
+    // These tests never make Redis fail (SessionFaultTests do, on the production 1 s): a longer
+    // command timeout keeps a debug build's busiest seconds on 2 cores from failing them.
+    var configuration = try RedisConfiguration(url: url)
+    configuration.commandTimeout = .seconds(5)
     for _ in 0..<instances {
-        let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+        let client = RedisClient(configuration: configuration, logger: logger)
         let store = RedisSessionStore(
             client: client, policy: policy, keyPrefix: prefix, reconnectHoldOff: holdOff, logger: logger)
         services += [client, store]

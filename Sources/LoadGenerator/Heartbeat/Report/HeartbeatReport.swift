@@ -37,6 +37,8 @@ public struct HeartbeatReport: Codable, Sendable {
         public var seconds: Double
         /// sessions / interval.
         public var targetPerSecond: Double
+        /// The beats that came due in the phase: the schedule's, less any a loop took before it
+        /// heard the phase had started (those count as warm-up).
         public var scheduled: Int
         public var sentPerSecond: Double
         public var beats: Beats
@@ -88,7 +90,6 @@ public struct HeartbeatReport: Codable, Sendable {
         agentSeconds: Double,
         sessionSeconds: Double,
         measuredSeconds: Double,
-        scheduled: Int,
         durationSeconds: Double,
         server: Server? = nil
     ) {
@@ -105,7 +106,7 @@ public struct HeartbeatReport: Codable, Sendable {
         self.heartbeats = Heartbeats(
             seconds: Self.rounded(measuredSeconds),
             targetPerSecond: Self.rounded(configuration.heartbeatsPerSecond),
-            scheduled: scheduled,
+            scheduled: statistics.measured.due,
             sentPerSecond: Self.rate(statistics.measured.sent, measuredSeconds),
             beats: Beats(statistics.measured),
             firstUnexpectedResponse: statistics.firstUnexpectedResponse

@@ -6,6 +6,8 @@ public struct HeartbeatStatistics: LatencyRecording, Sendable {
     /// The fate of the heartbeats of one part of the run (the warm-up during set-up, or the
     /// measured phase).
     public struct Beats: Sendable, Equatable {
+        /// Came due in this part of the run, whatever became of them.
+        public var due = 0
         public var sent = 0
         /// `204 No Content`.
         public var acknowledged = 0
@@ -25,6 +27,7 @@ public struct HeartbeatStatistics: LatencyRecording, Sendable {
         public var otherStatusTotal: Int { self.otherStatus.values.reduce(0, +) }
 
         public mutating func add(_ other: Self) {
+            self.due += other.due
             self.sent += other.sent
             self.acknowledged += other.acknowledged
             self.otherStatus.merge(other.otherStatus, uniquingKeysWith: +)

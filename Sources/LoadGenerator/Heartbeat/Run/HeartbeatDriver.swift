@@ -324,7 +324,11 @@ final class HeartbeatDriver {
 
     private func takeDueBeats(now: UInt64) {
         while let beat = self.cursor.next(dueBy: now, before: self.measureEnd) {
+            // A loop that hears of the measured phase after some of its beats came due (a busy
+            // loop, the hop took longer than the lead) keeps those as warm-up: the measured phase's
+            // beats are the ones the loops counted as due in it.
             let isMeasured = self.measureStart.map { beat.scheduledNanoseconds >= $0 } ?? false
+            self.countBeat(isMeasured) { $0.due += 1 }
             let disposition = self.work.beatDue(
                 local: beat.local, scheduledNanoseconds: beat.scheduledNanoseconds, isMeasured: isMeasured)
             if disposition == .skipped { self.countBeat(isMeasured) { $0.skipped += 1 } }

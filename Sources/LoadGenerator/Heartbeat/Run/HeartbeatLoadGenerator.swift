@@ -72,7 +72,7 @@ public struct HeartbeatLoadGenerator: Sendable {
                 await Self.reportProgress(drivers, configuration: configuration, clock: clock, progress: progress)
             }
             do {
-                let report = try await self.phases(drivers, schedule: schedule, clock: clock)
+                let report = try await self.phases(drivers, clock: clock)
                 tasks.cancelAll()
                 return report
             } catch {
@@ -90,7 +90,6 @@ public struct HeartbeatLoadGenerator: Sendable {
     /// Agents, sessions, the measured phase, the drain.
     private func phases(
         _ drivers: [NIOLoopBound<HeartbeatDriver>],
-        schedule: HeartbeatSchedule,
         clock: RunClock
     ) async throws -> HeartbeatReport {
         let configuration = self.configuration
@@ -104,8 +103,9 @@ public struct HeartbeatLoadGenerator: Sendable {
         }
         let sessionsEnd = clock.now()
 
-        // The measured phase, on the same clock for every loop.
-        let measureStart = clock.now() + 2_000_000
+        // The measured phase, on the same clock for every loop; the lead lets every loop hear of
+        // it before its first beat comes due.
+        let measureStart = clock.now() + 10_000_000
         let measureEnd = measureStart + UInt64(configuration.durationSeconds * 1e9)
         _ = try await Self.onLoops(drivers) { $0.measure(from: measureStart, until: measureEnd) }
         let pid = configuration.serverPID
@@ -135,7 +135,6 @@ public struct HeartbeatLoadGenerator: Sendable {
             agentSeconds: Double(sessionsStart - agentsStart) / 1e9,
             sessionSeconds: Double(sessionsEnd - sessionsStart) / 1e9,
             measuredSeconds: Double(measureEnd - measureStart) / 1e9,
-            scheduled: schedule.beats(from: measureStart, to: measureEnd),
             durationSeconds: Double(runEnd) / 1e9,
             server: server
         )
