@@ -1,7 +1,6 @@
 import Core
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 import Testing
 
 @testable import REST
@@ -9,7 +8,7 @@ import Testing
 /// The ordering rules of the heartbeat fast path, without a socket.
 @Suite("Heartbeat fast-path state machine")
 struct HeartbeatFastPathStateMachineTests {
-    private let head = HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/v1/sessions/s/heartbeat")
+    private let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/sessions/s/heartbeat")
     private var candidate: HeartbeatCandidate {
         HeartbeatCandidate(head: self.head, sessionID: "s", caller: Caller(keyID: "k", role: .admin))
     }
@@ -41,7 +40,7 @@ struct HeartbeatFastPathStateMachineTests {
         // The router owes a response: a candidate behind it is forwarded, not answered first.
         #expect(Self.parts(machine.head(self.head, candidate: self.candidate)) == [.head(self.head)])
         #expect(Self.parts(machine.end(.end(nil))) == [.end(nil)])
-        machine.routerWrote(.head(HTTPResponse(status: .noContent)))
+        machine.routerWrote(.head(HTTPResponseHead(version: .http1_1, status: .noContent)))
         machine.routerWrote(.end(nil))
         // One response written, one still owed.
         #expect(Self.parts(machine.head(self.head, candidate: self.candidate)) == [.head(self.head)])
@@ -55,7 +54,7 @@ struct HeartbeatFastPathStateMachineTests {
     func othersAreForwarded() {
         var machine = HeartbeatFastPathStateMachine()
         _ = machine.head(self.head, candidate: self.candidate)
-        let body = HTTPRequestPart.body(ByteBuffer(string: "{}"))
+        let body = HTTPServerRequestPart.body(ByteBuffer(string: "{}"))
         #expect(Self.parts(machine.body(body)) == [.head(self.head), body])
         #expect(Self.parts(machine.end(.end(nil))) == [.end(nil)])
         machine.routerWrote(.end(nil))
@@ -73,7 +72,7 @@ struct HeartbeatFastPathStateMachineTests {
     }
 
     /// The parts an action forwards; `[]` for anything else.
-    private static func parts(_ action: HeartbeatFastPathStateMachine.Action) -> [HTTPRequestPart] {
+    private static func parts(_ action: HeartbeatFastPathStateMachine.Action) -> [HTTPServerRequestPart] {
         if case .forward(let parts) = action { return parts }
         return []
     }

@@ -94,6 +94,47 @@ struct HeartbeatFastPathTests {
         }
     }
 
+    @Test("A connection that only heartbeats is busy, not idle; an idle one closes at the idle timeout")
+    func idleTimeoutSeesFastAnswers() async throws {
+        try await Self.withOpenSession(.memory, configure: { $0.httpIdleTimeout = .seconds(1) }) { running, api, id in
+            let fastBefore = try await Self.fastHeartbeats(api)
+            try await withBlockingIO {
+                let beating = try RawHTTPClient(port: running.port)
+                let idle = try RawHTTPClient(port: running.port)
+                defer {
+                    beating.close()
+                    idle.close()
+                }
+                #expect(try idle.request("GET", "/health").status == 200)
+                // 2.5 s of beats 250 ms apart: more than twice the timeout, never that long silent.
+                for _ in 0..<10 {
+                    #expect(
+                        try beating.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key).status == 204)
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+                #expect(idle.waitForClose(timeout: .seconds(1)), "the idle connection outlived its timeout")
+                #expect(try beating.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key).status == 204)
+            }
+            #expect(try await Self.fastHeartbeats(api) == fastBefore + 11)
+        }
+    }
+
+    @Test("An HTTP/1.0 heartbeat takes the routed way, and its connection closes after the answer")
+    func http10IsRouted() async throws {
+        try await Self.withOpenSession(.memory) { running, api, id in
+            let fastBefore = try await Self.fastHeartbeats(api)
+            try await withBlockingIO {
+                let client = try RawHTTPClient(port: running.port)
+                defer { client.close() }
+                let request = "POST /v1/sessions/\(id)/heartbeat HTTP/1.0\r\nX-API-Key: \(TestAPIKeys.admin)\r\n\r\n"
+                try client.sendRaw(Array(request.utf8))
+                #expect(try client.readResponse().status == 204)
+                #expect(client.waitForClose())
+            }
+            #expect(try await Self.fastHeartbeats(api) == fastBefore)
+        }
+    }
+
     private static let key = [("X-API-Key", TestAPIKeys.admin)]
 
     /// How many heartbeats the fast path has answered, from the server's `/metrics`.

@@ -1,8 +1,9 @@
 import Core
 import Foundation
-import Redis
 import SwitchboardTestSupport
 import Testing
+
+@testable import Redis
 
 /// What only the Redis store does: coalescing heartbeats into one round trip per window, learning
 /// sessions opened elsewhere, the fenced reaper lock, and holding off reaping after a reconnect.
@@ -31,12 +32,74 @@ struct RedisSessionStoreTests {
             let stats = try await server.commandStats()
             // Commands a script runs count too: one EVAL carried all 1,000 heartbeats' writes.
             #expect(stats["eval"] == 1)
+            // Three commands a beat: one read, one write, the reaper's index; the first beat of a
+            // session refreshes its TTL too.
+            #expect(stats["hmget"] == 1000 && stats["hget"] == nil)
             #expect(stats["hset"] == 1000)
+            #expect(stats["zadd"] == 1000)
             #expect(stats["pexpire"] == 1000)
             #expect(stats["multi"] == nil && stats["hgetall"] == nil && stats["evalsha"] == nil)
             for session in sessions.prefix(20) {
                 #expect(try await store.session(id: session.id)?.lastHeartbeatAt == at)
             }
+        }
+    }
+
+    @Test("A batch bigger than one script's share is several scripts in one write")
+    func bigBatchIsChunked() async throws {
+        try await withSessionStores(.redis) { stores, server in
+            let store = try #require(stores[0] as? RedisSessionStore)
+            let server = try #require(server)
+            let count = 2 * RedisSessionStore.beatsPerScript + 100
+            var sessions: [Session] = []
+            for _ in 0..<count {
+                let session = makeSession(at: self.t0)
+                try await store.create(session)
+                sessions.append(session)
+            }
+            try await server.resetStats()
+            let at = self.t0.adding(.seconds(3))
+            for session in sessions {
+                #expect(try await store.heartbeat(id: session.id, at: at) == .accepted)
+            }
+            try await store.flush()
+            let stats = try await server.commandStats()
+            #expect(stats["eval"] == 3)
+            #expect(stats["hset"] == count)
+            for session in [sessions[0], sessions[count / 2], sessions[count - 1]] {
+                #expect(try await store.session(id: session.id)?.lastHeartbeatAt == at)
+            }
+        }
+    }
+
+    @Test("Heartbeats refresh a session key's hour-long TTL, at most once a minute")
+    func ttlRefresh() async throws {
+        try await withSessionStores(.redis) { stores, server in
+            let store = try #require(stores[0] as? RedisSessionStore)
+            let url = try #require(server).url
+            let session = makeSession(at: self.t0)
+            try await store.create(session)
+            let keys = try await redisCommands(url, [["KEYS", "*session:\(session.id)"]])
+            let key = try #require(keys.first?.array?.first?.string)
+            func ttl() async throws -> Int64 {
+                try #require(try await redisCommands(url, [["PTTL", key]]).first?.integer)
+            }
+            func beat(after seconds: Int64) async throws {
+                #expect(try await store.heartbeat(id: session.id, at: self.t0.adding(.seconds(seconds))) == .accepted)
+                try await store.flush()
+            }
+            let hour: Int64 = 3_600_000
+            #expect(try await ttl() > hour - 10_000)
+            try await beat(after: 10)
+            #expect(try await ttl() > hour - 10_000)
+            // Shortened by hand: a beat within the minute leaves it, one a minute after the last
+            // refresh restores the hour.
+            _ = try await redisCommands(url, [["PEXPIRE", key, "100000"]])
+            try await beat(after: 40)
+            #expect(try await ttl() <= 100_000)
+            try await beat(after: 71)
+            #expect(try await ttl() > hour - 10_000)
+            #expect(try await store.session(id: session.id)?.lastHeartbeatAt == self.t0.adding(.seconds(71)))
         }
     }
 

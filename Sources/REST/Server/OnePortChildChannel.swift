@@ -64,13 +64,10 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        // Ahead of the HTTPTypes codec, so that a fast heartbeat skips its conversions.
                         try channel.pipeline.syncOperations.addHandler(
-                            HTTPConnectionStateHandler(idleTimeout: Duration(idleTimeout), logger: logger)
-                        )
-                        if let heartbeats {
-                            try channel.pipeline.syncOperations.addHandler(HeartbeatFastPathHandler(heartbeats))
-                        }
+                            HTTPConnectionHandler(idleTimeout: idleTimeout, fastPath: heartbeats))
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                         let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel,
                             configuration: .init(isOutboundHalfClosureEnabled: true)

@@ -26,6 +26,15 @@ public final class RedisSessionStore: SessionStore, Service {
     static let reapLimit = 1000
     /// Reaper lock lifetime: three passes, so one slow pass does not hand the lock over.
     static let lockTimeToLive: Duration = .seconds(3)
+    /// How often heartbeats refresh a session key's TTL (``SessionPolicy/ttl``): a minute, so that
+    /// a beat every 5 s costs one `PEXPIRE` in twelve and the key still lives an hour after the
+    /// last beat, give or take that minute.
+    static let ttlRefreshInterval: Duration = .seconds(60)
+    /// Heartbeats one script call carries at most; a bigger batch is several calls in one
+    /// pipelined write (still one round trip). Redis runs one script at a time and nothing else
+    /// meanwhile, so a batch held through an outage (up to every session) must not become one
+    /// script that outlasts the command timeout, fails, is held again, and never gets through.
+    static let beatsPerScript = 2000
 
     /// - Parameters:
     ///   - keyPrefix: the namespace of every key; instances that share sessions share it.
@@ -204,7 +213,7 @@ public final class RedisSessionStore: SessionStore, Service {
 
     // MARK: Heartbeat batches
 
-    /// Writes the pending heartbeats now, as one script call; on failure they are kept for the next.
+    /// Writes the pending heartbeats now, in one round trip; on failure they are kept for the next.
     public func flush() async throws(SessionStoreError) {
         let pending = self.batch.withLock { $0.take() }
         guard !pending.isEmpty else { return }
@@ -219,15 +228,28 @@ public final class RedisSessionStore: SessionStore, Service {
     /// Runs the heartbeat script over `heartbeats`; sessions found over are forgotten here.
     private func write(_ heartbeats: [String: Int64]) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
         let pairs = Array(heartbeats)
-        var arguments = [String(self.policy.ttl.milliseconds)]
-        arguments.reserveCapacity(1 + pairs.count * 2)
-        for (id, time) in pairs {
-            arguments.append(id)
-            arguments.append(String(time))
+        let ttl = String(self.policy.ttl.milliseconds)
+        let refresh = String(Self.ttlRefreshInterval.microseconds)
+        let chunks = stride(from: 0, to: pairs.count, by: Self.beatsPerScript).map {
+            pairs[$0..<min($0 + Self.beatsPerScript, pairs.count)]
         }
-        let reply = try await self.eval(RedisSessionScripts.heartbeat, arguments)
-        guard let codes = reply.array, codes.count == pairs.count else {
-            throw SessionStoreError(unavailable: "unexpected heartbeat reply \(reply)")
+        let scripts = chunks.map { chunk in
+            var arguments = ["EVAL", RedisSessionScripts.heartbeat, "0", self.keys.prefix, ttl, refresh]
+            arguments.reserveCapacity(arguments.count + chunk.count * 2)
+            for (id, time) in chunk {
+                arguments.append(id)
+                arguments.append(String(time))
+            }
+            return RedisCommand(arguments)
+        }
+        let replies = try await self.pipeline(scripts)
+        var codes: [RESPValue] = []
+        codes.reserveCapacity(pairs.count)
+        for (reply, chunk) in zip(replies, chunks) {
+            guard let chunkCodes = reply.array, chunkCodes.count == chunk.count else {
+                throw SessionStoreError(unavailable: "unexpected heartbeat reply \(reply)")
+            }
+            codes += chunkCodes
         }
         var outcomes: [String: HeartbeatOutcome] = [:]
         var over: [String] = []

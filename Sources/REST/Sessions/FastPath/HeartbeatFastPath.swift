@@ -2,6 +2,8 @@ import Core
 import Foundation
 import HTTPTypes
 import Metrics
+import NIOCore
+import NIOHTTP1
 import Storage
 
 /// What the heartbeat fast path needs to answer a heartbeat as the router would: the key ring, the
@@ -14,7 +16,7 @@ import Storage
 /// it, with the same status and fields; everything else (unknown or ended sessions, bad keys, CORS,
 /// rate-limit refusals) still goes through the router, which stays the one place that defines the
 /// route.
-struct HeartbeatFastPath: Sendable {
+final class HeartbeatFastPath: Sendable {
     let coordinator: SessionCoordinator
     let keyRing: APIKeyRing
     let rateLimit: RateLimitMiddleware
@@ -42,40 +44,101 @@ struct HeartbeatFastPath: Sendable {
             label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
     }
 
-    /// The heartbeat `head` asks for, when the fast path may answer it.
-    func candidate(_ head: HTTPRequest) -> HeartbeatCandidate? {
-        guard head.method == .post, let path = head.path, self.storageGate.isOpen,
-            let sessionID = Self.sessionID(inHeartbeatPath: path),
-            head.headerFields[.origin] == nil, head.headerFields[IdempotencyMiddleware.header] == nil,
-            head.headerFields[.transferEncoding] == nil,
-            head.headerFields[.contentLength] == nil || head.headerFields[.contentLength] == "0",
-            let key = head.headerFields[APIKeyMiddleware.headerName], !key.isEmpty,
-            let caller = self.keyRing.caller(for: key)
+    /// The heartbeat `head` asks for, when the fast path may answer it. `knownKey` is the
+    /// connection's last key and its caller: a console sends the same key every time, and the key
+    /// ring never changes while the server runs, so the HMAC of the key is worked out once.
+    func candidate(_ head: HTTPRequestHead, knownKey: inout KnownKey?) -> HeartbeatCandidate? {
+        guard head.method == .POST, head.version == .http1_1, self.storageGate.isOpen,
+            let sessionID = Self.sessionID(inHeartbeatPath: head.uri),
+            let key = Self.apiKey(ofBodilessRequest: head.headers)
         else { return nil }
-        let closes = head.headerFields[.connection]?.lowercased().contains("close") == true
-        return HeartbeatCandidate(head: head, sessionID: sessionID, caller: caller, closesConnection: closes)
+        let caller: Caller
+        if let knownKey, knownKey.key == key {
+            caller = knownKey.caller
+        } else {
+            guard let found = self.keyRing.caller(for: key) else { return nil }
+            knownKey = KnownKey(key: key, caller: found)
+            caller = found
+        }
+        return HeartbeatCandidate(head: head, sessionID: sessionID, caller: caller)
     }
 
     /// The 204 to send, or `nil` when the router must answer.
-    func answer(_ candidate: HeartbeatCandidate, date: String) -> HTTPResponse? {
+    func answer(_ candidate: HeartbeatCandidate, date: String) -> HTTPResponseHead? {
         self.rateLimit.admit(candidate.caller) { rateLimitFields in
             guard self.coordinator.acceptKnownHeartbeat(id: candidate.sessionID, at: .now()) else { return nil }
-            var fields = rateLimitFields
-            fields[.vary] = "Origin"
-            fields[.date] = date
-            fields[.server] = self.serverName
-            return HTTPResponse(status: .noContent, headerFields: fields)
+            // The fields the router's middleware adds to a heartbeat without `Origin`.
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(rateLimitFields.count + 3)
+            for field in rateLimitFields { headers.add(name: field.name.rawName, value: field.value) }
+            headers.add(name: "Vary", value: "Origin")
+            headers.add(name: "Date", value: date)
+            headers.add(name: "Server", value: self.serverName)
+            return HTTPResponseHead(version: .http1_1, status: .noContent, headers: headers)
         }
     }
 
+    /// Counts an answer sent, and how long it took from its head's arrival.
+    func answered(since start: NIODeadline) {
+        self.requests.increment()
+        self.durations.recordNanoseconds(Int64((NIODeadline.now() - start).nanoseconds))
+    }
+
+    /// The API key of a request the router would treat as a plain heartbeat, in one pass over the
+    /// fields: `nil` when there is none, more than one, or anything else the router treats
+    /// differently (a body, `Origin` for CORS, an idempotency key).
+    static func apiKey(ofBodilessRequest headers: HTTPHeaders) -> String? {
+        var key: String?
+        for (name, value) in headers {
+            if name.isASCIICaseInsensitive(Self.apiKeyName) {
+                guard key == nil, !value.isEmpty else { return nil }
+                key = value
+            } else if name.isASCIICaseInsensitive(Self.contentLength) {
+                guard value == "0" else { return nil }
+            } else if name.isASCIICaseInsensitive(Self.origin) || name.isASCIICaseInsensitive(Self.idempotencyKey)
+                || name.isASCIICaseInsensitive(Self.transferEncoding)
+            {
+                return nil
+            }
+        }
+        return key
+    }
+
+    private static let origin = HTTPField.Name.origin.canonicalName
+    private static let apiKeyName = APIKeyMiddleware.headerName.canonicalName
+    private static let contentLength = HTTPField.Name.contentLength.canonicalName
+    private static let idempotencyKey = IdempotencyMiddleware.header.canonicalName
+    private static let transferEncoding = HTTPField.Name.transferEncoding.canonicalName
+
     /// `ses_...` out of `/v1/sessions/ses_.../heartbeat`; `nil` for any other path, a query
     /// included (the router ignores it, so a request with one simply takes the ordinary way).
+    /// Works on the UTF-8 bytes: `String`'s own prefix and suffix tests walk grapheme clusters,
+    /// which cost more than the rest of the answer.
     static func sessionID(inHeartbeatPath path: String) -> String? {
-        let prefix = "/v1/sessions/"
-        let suffix = "/heartbeat"
-        guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count
-        else { return nil }
-        let id = String(path.dropFirst(prefix.count).dropLast(suffix.count))
+        let bytes = path.utf8
+        let prefix = "/v1/sessions/".utf8
+        let suffix = "/heartbeat".utf8
+        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix) else { return nil }
+        let start = bytes.index(bytes.startIndex, offsetBy: prefix.count)
+        let end = bytes.index(bytes.endIndex, offsetBy: -suffix.count)
+        guard bytes[end...].elementsEqual(suffix) else { return nil }
+        let id = String(Substring(bytes[start..<end]))
         return ResourceID.isWellFormed(id, prefix: "ses") ? id : nil
+    }
+}
+
+/// An API key a connection used, and whom it names.
+struct KnownKey {
+    var key: String
+    var caller: Caller
+}
+
+extension String {
+    /// Equal to `lowercase` (an ASCII, lowercase field name) ignoring ASCII case.
+    fileprivate func isASCIICaseInsensitive(_ lowercase: String) -> Bool {
+        self.utf8.count == lowercase.utf8.count
+            && self.utf8.elementsEqual(lowercase.utf8) { byte, expected in
+                byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == expected)
+            }
     }
 }

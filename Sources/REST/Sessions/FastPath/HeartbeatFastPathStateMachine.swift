@@ -1,6 +1,5 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Decides, part by part, which requests of one connection the heartbeat fast path answers itself
 /// and which go on to the router, so that responses still leave in request order.
@@ -11,7 +10,7 @@ import NIOHTTPTypes
 struct HeartbeatFastPathStateMachine {
     enum Action {
         /// Pass these parts on to the router, in order.
-        case forward([HTTPRequestPart])
+        case forward([HTTPServerRequestPart])
         /// Nothing to do yet.
         case none
         /// The request is complete: try to take the heartbeat without waiting. The handler answers
@@ -21,7 +20,7 @@ struct HeartbeatFastPathStateMachine {
 
     private enum Current {
         case none
-        case candidate(HeartbeatCandidate, HTTPRequest)
+        case candidate(HeartbeatCandidate, HTTPRequestHead)
         case forwarding
     }
 
@@ -31,7 +30,7 @@ struct HeartbeatFastPathStateMachine {
 
     /// A request head arrived; `candidate` is set when it looks like a heartbeat the fast path may
     /// answer.
-    mutating func head(_ head: HTTPRequest, candidate: HeartbeatCandidate?) -> Action {
+    mutating func head(_ head: HTTPRequestHead, candidate: HeartbeatCandidate?) -> Action {
         if let candidate, self.routerResponsesOwed == 0, case .none = self.current {
             self.current = .candidate(candidate, head)
             return .none
@@ -41,7 +40,7 @@ struct HeartbeatFastPathStateMachine {
         return .forward([.head(head)])
     }
 
-    mutating func body(_ part: HTTPRequestPart) -> Action {
+    mutating func body(_ part: HTTPServerRequestPart) -> Action {
         switch self.current {
         case .candidate(_, let head):
             if case .body(let bytes) = part, bytes.readableBytes == 0 { return .none }
@@ -53,7 +52,7 @@ struct HeartbeatFastPathStateMachine {
         }
     }
 
-    mutating func end(_ part: HTTPRequestPart) -> Action {
+    mutating func end(_ part: HTTPServerRequestPart) -> Action {
         defer { self.current = .none }
         switch self.current {
         case .candidate(let candidate, _):
@@ -65,13 +64,13 @@ struct HeartbeatFastPathStateMachine {
 
     /// The store could not take the heartbeat at once: the router answers it (404, 410, a Redis
     /// round trip for a session opened elsewhere).
-    mutating func declined(_ candidate: HeartbeatCandidate) -> [HTTPRequestPart] {
+    mutating func declined(_ candidate: HeartbeatCandidate) -> [HTTPServerRequestPart] {
         self.routerResponsesOwed += 1
         return [.head(candidate.head), .end(nil)]
     }
 
     /// A response part is on its way out; the router's responses end with `.end`.
-    mutating func routerWrote(_ part: HTTPResponsePart) {
+    mutating func routerWrote(_ part: HTTPServerResponsePart) {
         if case .end = part, self.routerResponsesOwed > 0 { self.routerResponsesOwed -= 1 }
     }
 }
@@ -79,10 +78,7 @@ struct HeartbeatFastPathStateMachine {
 /// A request that looks like `POST /v1/sessions/{id}/heartbeat` from a valid key, with nothing the
 /// router would treat differently (no query, origin or idempotency key).
 struct HeartbeatCandidate {
-    var head: HTTPRequest
+    var head: HTTPRequestHead
     var sessionID: String
     var caller: Caller
-    /// The client sent `Connection: close`: the connection closes after the answer, as the router's
-    /// does.
-    var closesConnection = false
 }

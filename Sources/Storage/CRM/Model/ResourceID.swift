@@ -32,10 +32,27 @@ public enum ResourceID {
     }
 
     /// Whether `text` could be an id with this prefix; lets routes answer 404 without a query.
+    /// Allocation-free: the heartbeat fast path asks on every beat.
     public static func isWellFormed(_ text: String, prefix: String) -> Bool {
-        let bytes = Array(text.utf8)
-        let head = Array((prefix + "_").utf8)
-        guard bytes.count == head.count + 26, bytes.starts(with: head) else { return false }
-        return bytes[head.count...].allSatisfy { Self.alphabet.contains($0) }
+        let bytes = text.utf8
+        let head = prefix.utf8
+        guard bytes.count == head.count + 27 else { return false }
+        var position = bytes.startIndex
+        for byte in head {
+            guard bytes[position] == byte else { return false }
+            position = bytes.index(after: position)
+        }
+        guard bytes[position] == UInt8(ascii: "_") else { return false }
+        return bytes[bytes.index(after: position)...].allSatisfy(Self.isAlphabetByte)
+    }
+
+    /// Crockford base32: digits and capitals without I, L, O and U.
+    private static func isAlphabetByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "I"), UInt8(ascii: "L"), UInt8(ascii: "O"), UInt8(ascii: "U"): false
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): true
+        default: false
+        }
     }
 }
