@@ -76,6 +76,30 @@ struct SessionStoreTests {
         }
     }
 
+    @Test("Of many sessions, exactly the silent ones expire, pass by pass", arguments: SessionBackend.allCases)
+    func manySessions(backend: SessionBackend) async throws {
+        try await withSessionStores(backend) { stores, _ in
+            let store = stores[0]
+            // More than one reaper chunk of each kind, created out of time order.
+            var sessions: [Session] = []
+            for index in 0..<1200 {
+                let session = makeSession(at: self.t0.adding(.milliseconds(Int64(index % 7) * 100)))
+                try await store.create(session)
+                sessions.append(session)
+            }
+            let beating = sessions.enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
+            for session in beating.reversed() {
+                #expect(try await store.heartbeat(id: session.id, at: self.t0.adding(.seconds(8))) == .accepted)
+            }
+            let first = try await store.expireSilent(at: self.t0.adding(.seconds(12)))
+            #expect(Set(first.map(\.id)) == Set(sessions.enumerated().filter { $0.offset % 3 == 0 }.map(\.element.id)))
+            #expect(try await store.expireSilent(at: self.t0.adding(.seconds(13))) == [])
+            let second = try await store.expireSilent(at: self.t0.adding(.seconds(19)))
+            #expect(Set(second.map(\.id)) == Set(beating.map(\.id)))
+            #expect(try await store.sessions(agentID: nil, state: .active, limit: 10) == [])
+        }
+    }
+
     @Test("A heartbeat older than the last one does not move the session back", arguments: SessionBackend.allCases)
     func lateHeartbeat(backend: SessionBackend) async throws {
         try await withSessionStores(backend) { stores, _ in

@@ -2,10 +2,32 @@ import Synchronization
 
 /// The embedded ``SessionStore``: sessions in this process's memory, for a single instance (no
 /// `REDIS_URL`). A heartbeat is one dictionary update under a lock.
+///
+/// The reaper never walks every session: that held the lock for tens of milliseconds at 100,000
+/// sessions, and every heartbeat waits for the lock. It takes due entries from two queues instead,
+/// a bounded number per hold of the lock.
 public final class InProcessSessionStore: SessionStore {
+    /// A session id and a time: when it was last known to beat, or when it ended.
+    private struct Due: Comparable {
+        var time: Timestamp
+        var id: String
+
+        static func < (lhs: Self, rhs: Self) -> Bool { (lhs.time, lhs.id) < (rhs.time, rhs.id) }
+    }
+
     private struct State {
         var sessions: [String: Session] = [:]
         var byAgent: [String: Set<String>] = [:]
+        /// One entry per active session, with a heartbeat time it had (not necessarily its
+        /// latest): heartbeats do not touch it, and the reaper puts back, with its newer time, an
+        /// entry whose session beat since.
+        var silence = PriorityQueue<Due>()
+        /// One entry per ended or expired session, with its end, until it is forgotten.
+        var over = PriorityQueue<Due>()
+
+        mutating func ended(_ session: Session) {
+            self.over.insert(Due(time: session.endedAt ?? session.lastHeartbeatAt, id: session.id))
+        }
 
         mutating func remove(_ id: String) {
             guard let session = self.sessions.removeValue(forKey: id) else { return }
@@ -16,6 +38,8 @@ public final class InProcessSessionStore: SessionStore {
 
     public let policy: SessionPolicy
     private let state = Mutex(State())
+    /// Queue entries one hold of the lock handles at most.
+    private static let reapChunk = 500
     private let watchers = SessionEndings()
 
     public init(policy: SessionPolicy = SessionPolicy()) {
@@ -26,6 +50,11 @@ public final class InProcessSessionStore: SessionStore {
         self.state.withLock { state in
             state.sessions[session.id] = session
             state.byAgent[session.agentID, default: []].insert(session.id)
+            if session.isActive {
+                state.silence.insert(Due(time: session.lastHeartbeatAt, id: session.id))
+            } else {
+                state.ended(session)
+            }
         }
     }
 
@@ -92,6 +121,7 @@ public final class InProcessSessionStore: SessionStore {
             session.state = .ended
             session.endedAt = time
             state.sessions[id] = session
+            state.ended(session)
             return .changed(session)
         }
         if case .changed = change { self.watchers.announce(id) }
@@ -101,22 +131,36 @@ public final class InProcessSessionStore: SessionStore {
     public func expireSilent(at now: Timestamp) -> [Session] {
         let cutoff = self.policy.silenceCutoff(at: now)
         let forgetBefore = now.subtracting(self.policy.ttl)
-        let expired = self.state.withLock { state -> [Session] in
-            var expired: [Session] = []
-            var forgotten: [String] = []
-            for (id, session) in state.sessions {
-                if session.isActive, session.lastHeartbeatAt < cutoff {
-                    var dead = session
-                    dead.state = .expired
-                    dead.endedAt = now
-                    state.sessions[id] = dead
-                    expired.append(dead)
-                } else if !session.isActive, (session.endedAt ?? now) < forgetBefore {
-                    forgotten.append(id)
+        var expired: [Session] = []
+        var more = true
+        while more {
+            more = self.state.withLock { state in
+                for _ in 0..<Self.reapChunk {
+                    guard let due = state.silence.popFirst(where: { $0.time < cutoff }) else { return false }
+                    // Ended (its entry is in `over` now) or forgotten: the entry goes.
+                    guard var session = state.sessions[due.id], session.isActive else { continue }
+                    if session.lastHeartbeatAt < cutoff {
+                        session.state = .expired
+                        session.endedAt = now
+                        state.sessions[due.id] = session
+                        state.ended(session)
+                        expired.append(session)
+                    } else {
+                        state.silence.insert(Due(time: session.lastHeartbeatAt, id: due.id))
+                    }
                 }
+                return true
             }
-            for id in forgotten { state.remove(id) }
-            return expired
+        }
+        more = true
+        while more {
+            more = self.state.withLock { state in
+                for _ in 0..<Self.reapChunk {
+                    guard let due = state.over.popFirst(where: { $0.time < forgetBefore }) else { return false }
+                    state.remove(due.id)
+                }
+                return true
+            }
         }
         for session in expired { self.watchers.announce(session.id) }
         return expired
