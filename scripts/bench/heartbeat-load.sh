@@ -48,10 +48,7 @@ redis_snapshot() {
 
 start_redis() {
     mkdir -p "$work/redis"
-    # Lowest CPU priority beside the generator: acks never wait for Redis (heartbeats are written
-    # behind them, coalesced), so a Redis script may be late, but a generator queued behind one
-    # would add its own delay to every ack it measures.
-    taskset -c 1 nice -n 19 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    taskset -c 1 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$work/redis" --logfile "$work/redis/log" &
     pids+=("$!")
     for _ in $(seq 50); do rcli PING 2>/dev/null | grep -q PONG && return; sleep 0.1; done

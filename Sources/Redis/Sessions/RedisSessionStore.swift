@@ -229,7 +229,8 @@ public final class RedisSessionStore: SessionStore, Service {
     private func write(_ heartbeats: [String: Int64]) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
         let pairs = Array(heartbeats)
         let ttl = String(self.policy.ttl.milliseconds)
-        let refresh = String(Self.ttlRefreshInterval.microseconds)
+        // A short TTL (tests, small deployments) is refreshed at least four times within it.
+        let refresh = String(min(Self.ttlRefreshInterval, self.policy.ttl / 4).microseconds)
         let chunks = stride(from: 0, to: pairs.count, by: Self.beatsPerScript).map {
             pairs[$0..<min($0 + Self.beatsPerScript, pairs.count)]
         }
