@@ -11,25 +11,27 @@ import Testing
 struct RedisSessionStoreTests {
     let t0 = Timestamp.now()
 
+    /// `count` sessions created at t0, each beaten once at t0 + 3 s and flushed as one window: the
+    /// sessions, the beat's time, and the Redis commands the window cost.
+    private func beatOnce(_ count: Int, _ store: RedisSessionStore, _ server: RedisTestServer) async throws
+        -> (sessions: [Session], at: Timestamp, stats: [String: Int])
+    {
+        let sessions = try await createSessions(count, in: store) { _ in self.t0 }
+        try await store.flush()
+        try await server.resetStats()
+        let at = self.t0.adding(.seconds(3))
+        for session in sessions {
+            #expect(try await store.heartbeat(id: session.id, at: at) == .accepted)
+        }
+        try await store.flush()
+        return (sessions, at, try await server.commandStats())
+    }
+
     @Test("A thousand heartbeats in one window are one script call")
     func coalescing() async throws {
         try await withSessionStores(.redis) { stores, server in
             let store = try #require(stores[0] as? RedisSessionStore)
-            let server = try #require(server)
-            var sessions: [Session] = []
-            for _ in 0..<1000 {
-                let session = makeSession(at: self.t0)
-                try await store.create(session)
-                sessions.append(session)
-            }
-            try await store.flush()
-            try await server.resetStats()
-            let at = self.t0.adding(.seconds(3))
-            for session in sessions {
-                #expect(try await store.heartbeat(id: session.id, at: at) == .accepted)
-            }
-            try await store.flush()
-            let stats = try await server.commandStats()
+            let (sessions, at, stats) = try await self.beatOnce(1000, store, try #require(server))
             // Commands a script runs count too: one EVAL carried all 1,000 heartbeats' writes.
             #expect(stats["eval"] == 1)
             // Three commands a beat: one read, one write, the reaper's index; the first beat of a
@@ -49,21 +51,8 @@ struct RedisSessionStoreTests {
     func bigBatchIsChunked() async throws {
         try await withSessionStores(.redis) { stores, server in
             let store = try #require(stores[0] as? RedisSessionStore)
-            let server = try #require(server)
             let count = 2 * RedisSessionStore.beatsPerScript + 100
-            var sessions: [Session] = []
-            for _ in 0..<count {
-                let session = makeSession(at: self.t0)
-                try await store.create(session)
-                sessions.append(session)
-            }
-            try await server.resetStats()
-            let at = self.t0.adding(.seconds(3))
-            for session in sessions {
-                #expect(try await store.heartbeat(id: session.id, at: at) == .accepted)
-            }
-            try await store.flush()
-            let stats = try await server.commandStats()
+            let (sessions, at, stats) = try await self.beatOnce(count, store, try #require(server))
             #expect(stats["eval"] == 3)
             #expect(stats["hset"] == count)
             for session in [sessions[0], sessions[count / 2], sessions[count - 1]] {
@@ -108,12 +97,7 @@ struct RedisSessionStoreTests {
         try await withSessionStores(.redis) { stores, server in
             let store = try #require(stores[0] as? RedisSessionStore)
             let server = try #require(server)
-            var sessions: [Session] = []
-            for _ in 0..<500 {
-                let session = makeSession(at: .now())
-                try await store.create(session)
-                sessions.append(session)
-            }
+            let sessions = try await createSessions(500, in: store) { _ in .now() }
             try await server.resetStats()
             let started = ContinuousClock.now
             // 500 sessions heartbeating every 100 ms for a second: 5,000 heartbeats.

@@ -91,6 +91,21 @@ func waitUntil(
     throw TimedOut(what: what)
 }
 
+/// `count` new active sessions created in `store`: session `index` of agent `agent(index)`,
+/// started at `start(index)`.
+func createSessions(
+    _ count: Int, in store: any SessionStore, agent: (Int) -> String = { _ in "agt_1" },
+    at start: (Int) -> Timestamp
+) async throws -> [Session] {
+    var sessions: [Session] = []
+    for index in 0..<count {
+        let session = makeSession(agent: agent(index), at: start(index))
+        try await store.create(session)
+        sessions.append(session)
+    }
+    return sessions
+}
+
 /// A new active session of `agent` started at `time`.
 func makeSession(
     agent: String = "agt_1", client: String = "console", at time: Timestamp, presence: Presence = .available

@@ -29,11 +29,8 @@ struct SessionStoreTests {
     func listing(backend: SessionBackend) async throws {
         try await withSessionStores(backend) { stores, _ in
             let store = stores[0]
-            var made: [Session] = []
-            for index in 0..<5 {
-                let session = makeSession(agent: "agt_list", at: self.t0.adding(.seconds(index)))
-                try await store.create(session)
-                made.append(session)
+            let made = try await createSessions(5, in: store, agent: { _ in "agt_list" }) {
+                self.t0.adding(.seconds(Int64($0)))
             }
             _ = try await store.end(id: made[1].id, at: self.t0.adding(.seconds(6)))
             let all = try await store.sessions(agentID: "agt_list", state: nil, limit: 10)
@@ -80,12 +77,9 @@ struct SessionStoreTests {
     func manySessions(backend: SessionBackend) async throws {
         try await withSessionStores(backend) { stores, _ in
             let store = stores[0]
-            // More than one reaper chunk of each kind, created out of time order.
-            var sessions: [Session] = []
-            for index in 0..<1200 {
-                let session = makeSession(at: self.t0.adding(.milliseconds(Int64(index % 7) * 100)))
-                try await store.create(session)
-                sessions.append(session)
+            // More than one reaper chunk of expiries, created out of time order.
+            let sessions = try await createSessions(1200, in: store) {
+                self.t0.adding(.milliseconds(Int64($0 % 7) * 100))
             }
             let beating = sessions.enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
             for session in beating.reversed() {

@@ -132,38 +132,41 @@ public final class InProcessSessionStore: SessionStore {
         let cutoff = self.policy.silenceCutoff(at: now)
         let forgetBefore = now.subtracting(self.policy.ttl)
         var expired: [Session] = []
+        self.inChunks { state in
+            guard let due = state.silence.popFirst(where: { $0.time < cutoff }) else { return false }
+            // Ended (its entry is in `over` now) or forgotten: the entry goes.
+            guard var session = state.sessions[due.id], session.isActive else { return true }
+            if session.lastHeartbeatAt < cutoff {
+                session.state = .expired
+                session.endedAt = now
+                state.sessions[due.id] = session
+                state.ended(session)
+                expired.append(session)
+            } else {
+                state.silence.insert(Due(time: session.lastHeartbeatAt, id: due.id))
+            }
+            return true
+        }
+        self.inChunks { state in
+            guard let due = state.over.popFirst(where: { $0.time < forgetBefore }) else { return false }
+            state.remove(due.id)
+            return true
+        }
+        for session in expired { self.watchers.announce(session.id) }
+        return expired
+    }
+
+    /// Runs `step` until it says there is nothing left, ``reapChunk`` steps per hold of the lock.
+    private func inChunks(_ step: (inout State) -> Bool) {
         var more = true
         while more {
             more = self.state.withLock { state in
                 for _ in 0..<Self.reapChunk {
-                    guard let due = state.silence.popFirst(where: { $0.time < cutoff }) else { return false }
-                    // Ended (its entry is in `over` now) or forgotten: the entry goes.
-                    guard var session = state.sessions[due.id], session.isActive else { continue }
-                    if session.lastHeartbeatAt < cutoff {
-                        session.state = .expired
-                        session.endedAt = now
-                        state.sessions[due.id] = session
-                        state.ended(session)
-                        expired.append(session)
-                    } else {
-                        state.silence.insert(Due(time: session.lastHeartbeatAt, id: due.id))
-                    }
+                    guard step(&state) else { return false }
                 }
                 return true
             }
         }
-        more = true
-        while more {
-            more = self.state.withLock { state in
-                for _ in 0..<Self.reapChunk {
-                    guard let due = state.over.popFirst(where: { $0.time < forgetBefore }) else { return false }
-                    state.remove(due.id)
-                }
-                return true
-            }
-        }
-        for session in expired { self.watchers.announce(session.id) }
-        return expired
     }
 
     public func endings(bufferSize: Int) -> AsyncStream<String> {

@@ -14,7 +14,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let fastPath: HeartbeatFastPath?
     private var connection: HTTPConnectionStateMachine
     private var heartbeats = HeartbeatFastPathStateMachine()
-    private var date = HTTPDateCache()
     private var knownKey: KnownKey?
     private var idleTimer: Scheduled<Void>?
 
@@ -76,18 +75,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .forward(let parts):
             for part in parts { context.fireChannelRead(self.wrapInboundOut(part)) }
         case .tryAnswer(let candidate):
-            if let response = fastPath.answer(candidate, date: self.date.now()) {
+            if let response = fastPath.answer(candidate) {
                 context.write(self.wrapOutboundOut(.head(response)), promise: nil)
-                let after = self.connection.wroteEnd(now: .now())
-                if after == .close {
-                    let channel = context.channel
-                    context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
-                        channel.close(promise: nil)
-                    }
-                } else {
-                    context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
-                    self.run(after, context: context)
-                }
+                self.writeEnd(self.wrapOutboundOut(.end(nil)), promise: nil, context: context, flush: true)
                 fastPath.answered(since: now)
             } else {
                 for part in self.heartbeats.declined(candidate) { context.fireChannelRead(self.wrapInboundOut(part)) }
@@ -102,14 +92,31 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             context.write(data, promise: promise)
             return
         }
+        self.writeEnd(data, promise: promise, context: context, flush: false)
+    }
+
+    /// Writes the end of a response, fast or routed, and does what the connection's rules say
+    /// then. A close waits for the write to finish: closing with it still pending would drop it.
+    private func writeEnd(
+        _ data: NIOAny, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext, flush: Bool
+    ) {
         switch self.connection.wroteEnd(now: .now()) {
         case .close:
-            context.writeAndFlush(data, promise: promise)
-            context.close(promise: nil)
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenComplete { [channel = context.channel] result in
+                promise?.completeWith(result)
+                channel.close(promise: nil)
+            }
+            context.writeAndFlush(data, promise: written)
+            return
         case .scheduleTimeout(let deadline):
             self.arm(deadline, context: context)
-            context.write(data, promise: promise)
         case .none:
+            break
+        }
+        if flush {
+            context.writeAndFlush(data, promise: promise)
+        } else {
             context.write(data, promise: promise)
         }
     }

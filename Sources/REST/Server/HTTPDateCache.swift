@@ -1,7 +1,7 @@
 import Core
 
 /// The `Date` field value, formatted at most once a second: answers written on an event loop should
-/// not format a date each.
+/// not format a date each. Shared by the fast path's answers under one lock (``HeartbeatFastPath``).
 struct HTTPDateCache {
     private var second: Int64 = .min
     private var value = ""

@@ -28,7 +28,8 @@ public final class RedisSessionStore: SessionStore, Service {
     static let lockTimeToLive: Duration = .seconds(3)
     /// How often heartbeats refresh a session key's TTL (``SessionPolicy/ttl``): a minute, so that
     /// a beat every 5 s costs one `PEXPIRE` in twelve and the key still lives an hour after the
-    /// last beat, give or take that minute.
+    /// last beat, give or take that minute; a TTL under four minutes is refreshed every quarter of
+    /// it.
     static let ttlRefreshInterval: Duration = .seconds(60)
     /// Heartbeats one script call carries at most; a bigger batch is several calls in one
     /// pipelined write (still one round trip). Redis runs one script at a time and nothing else
@@ -235,13 +236,13 @@ public final class RedisSessionStore: SessionStore, Service {
             pairs[$0..<min($0 + Self.beatsPerScript, pairs.count)]
         }
         let scripts = chunks.map { chunk in
-            var arguments = ["EVAL", RedisSessionScripts.heartbeat, "0", self.keys.prefix, ttl, refresh]
-            arguments.reserveCapacity(arguments.count + chunk.count * 2)
+            var arguments = [ttl, refresh]
+            arguments.reserveCapacity(2 + chunk.count * 2)
             for (id, time) in chunk {
                 arguments.append(id)
                 arguments.append(String(time))
             }
-            return RedisCommand(arguments)
+            return self.evalCommand(RedisSessionScripts.heartbeat, arguments)
         }
         let replies = try await self.pipeline(scripts)
         var codes: [RESPValue] = []
@@ -298,7 +299,12 @@ public final class RedisSessionStore: SessionStore, Service {
     }
 
     private func eval(_ script: String, _ arguments: [String]) async throws(SessionStoreError) -> RESPValue {
-        try await self.send(RedisCommand(["EVAL", script, "0", self.keys.prefix] + arguments))
+        try await self.send(self.evalCommand(script, arguments))
+    }
+
+    /// `script` with this store's prefix as `ARGV[1]` and `arguments` after it (no `KEYS`).
+    private func evalCommand(_ script: String, _ arguments: [String]) -> RedisCommand {
+        RedisCommand(["EVAL", script, "0", self.keys.prefix] + arguments)
     }
 
     private func send(_ command: RedisCommand) async throws(SessionStoreError) -> RESPValue {

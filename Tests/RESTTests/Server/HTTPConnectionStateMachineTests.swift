@@ -17,12 +17,17 @@ struct HTTPConnectionStateMachineTests {
         return machine
     }
 
+    /// One whole request read at `time`.
+    private func read(_ machine: inout HTTPConnectionStateMachine, at time: NIODeadline, keepAlive: Bool = true) {
+        machine.readHead(keepAlive: keepAlive, now: time)
+        machine.readEnd(now: time)
+    }
+
     /// One whole request and its response at `time`.
     private func exchange(_ machine: inout HTTPConnectionStateMachine, at time: NIODeadline)
         -> HTTPConnectionStateMachine.Action
     {
-        machine.readHead(keepAlive: true, now: time)
-        machine.readEnd(now: time)
+        self.read(&machine, at: time)
         return machine.wroteEnd(now: time)
     }
 
@@ -41,8 +46,7 @@ struct HTTPConnectionStateMachineTests {
     @Test("A request read in full and not answered yet is never idle; one still arriving counts from its last part")
     func busyIsNotIdle() {
         var machine = self.active()
-        machine.readHead(keepAlive: true, now: self.at(1))
-        machine.readEnd(now: self.at(1))
+        self.read(&machine, at: self.at(1))
         #expect(machine.timedOut(now: self.at(120)) == .none)
         #expect(machine.wroteEnd(now: self.at(121)) == .scheduleTimeout(self.at(181)))
 
@@ -55,10 +59,8 @@ struct HTTPConnectionStateMachineTests {
     @Test("Pipelined requests: the timer is re-armed only when the last response is written")
     func pipelined() {
         var machine = self.active()
-        machine.readHead(keepAlive: true, now: self.at(1))
-        machine.readEnd(now: self.at(1))
-        machine.readHead(keepAlive: true, now: self.at(1))
-        machine.readEnd(now: self.at(1))
+        self.read(&machine, at: self.at(1))
+        self.read(&machine, at: self.at(1))
         #expect(machine.wroteEnd(now: self.at(2)) == .none)
         #expect(machine.wroteEnd(now: self.at(3)) == .scheduleTimeout(self.at(63)))
     }
@@ -69,8 +71,7 @@ struct HTTPConnectionStateMachineTests {
         #expect(idle.quiesce() == .close)
 
         var busy = self.active()
-        busy.readHead(keepAlive: true, now: self.at(1))
-        busy.readEnd(now: self.at(1))
+        self.read(&busy, at: self.at(1))
         busy.readHead(keepAlive: true, now: self.at(1))
         #expect(busy.quiesce() == .none)
         #expect(busy.wroteEnd(now: self.at(2)) == .none)
@@ -81,10 +82,8 @@ struct HTTPConnectionStateMachineTests {
     @Test("A request that does not keep the connection closes it after its response, pipelined ones first")
     func notKeptAlive() {
         var machine = self.active()
-        machine.readHead(keepAlive: true, now: self.at(1))
-        machine.readEnd(now: self.at(1))
-        machine.readHead(keepAlive: false, now: self.at(1))
-        machine.readEnd(now: self.at(1))
+        self.read(&machine, at: self.at(1))
+        self.read(&machine, at: self.at(1), keepAlive: false)
         #expect(machine.wroteEnd(now: self.at(2)) == .none)
         #expect(machine.wroteEnd(now: self.at(2)) == .close)
     }

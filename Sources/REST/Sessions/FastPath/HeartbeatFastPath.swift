@@ -5,6 +5,7 @@ import Metrics
 import NIOCore
 import NIOHTTP1
 import Storage
+import Synchronization
 
 /// What the heartbeat fast path needs to answer a heartbeat as the router would: the key ring, the
 /// rate limiter, the storage gate and the session coordinator.
@@ -24,6 +25,10 @@ final class HeartbeatFastPath: Sendable {
     let serverName: String
     let requests: Counter
     let durations: Metrics.Timer
+    /// One for the server, not one per connection: a console's connection beats once every 5 s,
+    /// so a per-connection cache would format the date for nearly every beat. The lock is
+    /// uncontended on one event loop and held for a load and compare.
+    private let date = Mutex(HTTPDateCache())
 
     init(
         coordinator: SessionCoordinator, keyRing: APIKeyRing, rateLimit: RateLimitMiddleware, storageGate: StorageGate,
@@ -64,7 +69,7 @@ final class HeartbeatFastPath: Sendable {
     }
 
     /// The 204 to send, or `nil` when the router must answer.
-    func answer(_ candidate: HeartbeatCandidate, date: String) -> HTTPResponseHead? {
+    func answer(_ candidate: HeartbeatCandidate) -> HTTPResponseHead? {
         self.rateLimit.admit(candidate.caller) { rateLimitFields in
             guard self.coordinator.acceptKnownHeartbeat(id: candidate.sessionID, at: .now()) else { return nil }
             // The fields the router's middleware adds to a heartbeat without `Origin`.
@@ -72,7 +77,7 @@ final class HeartbeatFastPath: Sendable {
             headers.reserveCapacity(rateLimitFields.count + 3)
             for field in rateLimitFields { headers.add(name: field.name.rawName, value: field.value) }
             headers.add(name: "Vary", value: "Origin")
-            headers.add(name: "Date", value: date)
+            headers.add(name: "Date", value: self.date.withLock { $0.now() })
             headers.add(name: "Server", value: self.serverName)
             return HTTPResponseHead(version: .http1_1, status: .noContent, headers: headers)
         }

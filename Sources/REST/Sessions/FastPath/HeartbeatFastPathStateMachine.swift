@@ -20,7 +20,7 @@ struct HeartbeatFastPathStateMachine {
 
     private enum Current {
         case none
-        case candidate(HeartbeatCandidate, HTTPRequestHead)
+        case candidate(HeartbeatCandidate)
         case forwarding
     }
 
@@ -32,7 +32,7 @@ struct HeartbeatFastPathStateMachine {
     /// answer.
     mutating func head(_ head: HTTPRequestHead, candidate: HeartbeatCandidate?) -> Action {
         if let candidate, self.routerResponsesOwed == 0, case .none = self.current {
-            self.current = .candidate(candidate, head)
+            self.current = .candidate(candidate)
             return .none
         }
         self.current = .forwarding
@@ -42,11 +42,11 @@ struct HeartbeatFastPathStateMachine {
 
     mutating func body(_ part: HTTPServerRequestPart) -> Action {
         switch self.current {
-        case .candidate(_, let head):
+        case .candidate(let candidate):
             if case .body(let bytes) = part, bytes.readableBytes == 0 { return .none }
             self.current = .forwarding
             self.routerResponsesOwed += 1
-            return .forward([.head(head), part])
+            return .forward([.head(candidate.head), part])
         case .forwarding, .none:
             return .forward([part])
         }
@@ -55,7 +55,7 @@ struct HeartbeatFastPathStateMachine {
     mutating func end(_ part: HTTPServerRequestPart) -> Action {
         defer { self.current = .none }
         switch self.current {
-        case .candidate(let candidate, _):
+        case .candidate(let candidate):
             return .tryAnswer(candidate)
         case .forwarding, .none:
             return .forward([part])
