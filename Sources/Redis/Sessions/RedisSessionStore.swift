@@ -35,17 +35,20 @@ public final class RedisSessionStore: SessionStore, Service {
     /// pipelined write (still one round trip). Redis runs one script at a time and nothing else
     /// meanwhile, so a batch held through an outage (up to every session) must not become one
     /// script that outlasts the command timeout, fails, is held again, and never gets through.
-    static let beatsPerScript = 2000
+    let beatsPerScript: Int
 
     /// - Parameters:
     ///   - keyPrefix: the namespace of every key; instances that share sessions share it.
     ///   - reconnectHoldOff: how long after (re)connecting this instance waits before it reaps, so
     ///     that heartbeats other instances held while Redis was away land first; the heartbeat
     ///     timeout by default.
+    ///   - beatsPerScript: heartbeats one script call carries at most.
     public init(
         client: RedisClient, policy: SessionPolicy = SessionPolicy(), keyPrefix: String = "sb:",
-        reconnectHoldOff: Duration? = nil, logger: Logger
+        reconnectHoldOff: Duration? = nil, beatsPerScript: Int = 2000, logger: Logger
     ) {
+        precondition(beatsPerScript > 0)
+        self.beatsPerScript = beatsPerScript
         self.client = client
         self.reconnectHoldOff = reconnectHoldOff ?? policy.heartbeatTimeout
         self.policy = policy
@@ -232,8 +235,8 @@ public final class RedisSessionStore: SessionStore, Service {
         let ttl = String(self.policy.ttl.milliseconds)
         // A short TTL (tests, small deployments) is refreshed at least four times within it.
         let refresh = String(min(Self.ttlRefreshInterval, self.policy.ttl / 4).microseconds)
-        let chunks = stride(from: 0, to: pairs.count, by: Self.beatsPerScript).map {
-            pairs[$0..<min($0 + Self.beatsPerScript, pairs.count)]
+        let chunks = stride(from: 0, to: pairs.count, by: self.beatsPerScript).map {
+            pairs[$0..<min($0 + self.beatsPerScript, pairs.count)]
         }
         let scripts = chunks.map { chunk in
             var arguments = [ttl, refresh]
