@@ -17,7 +17,9 @@ import Testing
                 for attempt in 1...3 {
                     let (error, elapsed) = await sqlFailure { try await database.ping() }
                     #expect(error?.kind == .unavailable, "attempt \(attempt)")
-                    #expect(elapsed < .milliseconds(300), "attempt \(attempt)")
+                    // Fast: well inside the 1 s connect timeout, not waiting for it (310 ms was
+                    // seen with pass 2's load on 2 cores; a hang would take the full second).
+                    #expect(elapsed < .milliseconds(600), "attempt \(attempt): \(elapsed)")
                 }
                 try await cluster.restart()
                 try await expectRecovery(of: database, within: .seconds(5))
