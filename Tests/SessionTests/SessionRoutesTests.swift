@@ -105,7 +105,9 @@ struct SessionRoutesTests {
 
     @Test("Presence follows the agent's sessions, and a reload does not flap it", arguments: SessionBackend.allCases)
     func presenceEvents(backend: SessionBackend) async throws {
-        try await withSessionServer(backend, configure: { $0.sessionPolicy.presenceGrace = .seconds(1) }) {
+        // A 2 s grace: with 1 s, pass 1's load once delayed the reload's open past it (an
+        // `away>offline` flap that the server rightly announced).
+        try await withSessionServer(backend, configure: { $0.sessionPolicy.presenceGrace = .seconds(2) }) {
             running, api, _ in
             let log = PresenceLog(running.server.eventBus)
             let agent = try await api.makeAgent()
@@ -124,7 +126,8 @@ struct SessionRoutesTests {
             #expect(try await api.delete("/v1/sessions/\(console)").status == 200)
             #expect(try await api.get("/v1/agents/\(agent)").string("presence") == "away")
             let reloaded = try #require(try await api.openSession(agent: agent, presence: "away").string("id"))
-            try await Task.sleep(for: .milliseconds(2500))
+            // Past the grace and a reaper pass: no offline event came.
+            try await Task.sleep(for: .milliseconds(3500))
             #expect(log.of(agent).count == 4)
 
             // Leaving for good: offline once the grace period is over, announced once.
