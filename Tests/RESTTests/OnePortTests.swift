@@ -241,10 +241,12 @@ import Testing
     }
 
     @Test func handshakeTimeoutDoesNotCloseAnUpgradedWebSocket() async throws {
-        try await withSwitchboardServer(configure: { $0.handshakeTimeout = .milliseconds(300) }) { running in
+        // 1 s, not 300 ms: the client's own connect and upgrade must fit inside it, and pass 1's
+        // load once held the client thread longer than 300 ms between them.
+        try await withSwitchboardServer(configure: { $0.handshakeTimeout = .seconds(1) }) { running in
             try await withBlockingIO {
                 let webSocket = try RawWebSocketClient.connect(port: running.port)
-                #expect(try webSocket.nextFrame(within: .milliseconds(700)) == nil)
+                #expect(try webSocket.nextFrame(within: .seconds(2)) == nil)
                 try webSocket.sendText("still here")
                 #expect(try webSocket.readMessage().text == "still here")
             }
