@@ -61,6 +61,32 @@ struct RedisSessionStoreTests {
         }
     }
 
+    @Test("A flush waits for the write in flight, so the reaper after it sees every beat accepted before")
+    func flushWaitsForTheWriteInFlight() async throws {
+        try await withSessionStores(.redis) { stores, server in
+            let store = try #require(stores[0] as? RedisSessionStore)
+            let server = try #require(server)
+            let session = makeSession(at: self.t0)
+            try await store.create(session)
+            // Redis hangs, so whichever flush takes the beat (the store's own window or ours) stays
+            // in flight; a flush that finds the batch empty must still wait for it.
+            try server.freeze()
+            #expect(store.acceptKnownHeartbeat(id: session.id, at: self.t0.adding(.seconds(3))))
+            let first = Task { try await store.flush() }
+            try await Task.sleep(for: .milliseconds(100))
+            let second = Task {
+                try await store.flush()
+                return ContinuousClock.now
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let thawed = ContinuousClock.now
+            try server.thaw()
+            try await first.value
+            #expect(try await second.value >= thawed)
+            #expect(try await store.session(id: session.id)?.lastHeartbeatAt == self.t0.adding(.seconds(3)))
+        }
+    }
+
     @Test("Heartbeats refresh a session key's hour-long TTL, at most once a minute")
     func ttlRefresh() async throws {
         try await withSessionStores(.redis) { stores, server in

@@ -17,6 +17,8 @@ public final class RedisSessionStore: SessionStore, Service {
     private let keys: RedisSessionKeys
     private let logger: Logger
     private let batch = Mutex(HeartbeatBatch())
+    /// The latest ``flush()``, which the next one waits for.
+    private let lastFlush = Mutex<Task<Void, any Error>?>(nil)
     private let watchers = SessionEndings()
     /// The reaper lock's fencing token this instance holds, `""` for none.
     private let fence = Mutex("")
@@ -218,7 +220,32 @@ public final class RedisSessionStore: SessionStore, Service {
     // MARK: Heartbeat batches
 
     /// Writes the pending heartbeats now, in one round trip; on failure they are kept for the next.
+    ///
+    /// When it returns, every heartbeat accepted before the call is in Redis: flushes run one after
+    /// another, so a flush that finds the batch just taken by one still in flight waits for that
+    /// write. The reaper flushes before it looks for silent sessions; without the wait, its script
+    /// could run (on another pooled connection) ahead of the heartbeats in flight and expire
+    /// sessions that were beating.
     public func flush() async throws(SessionStoreError) {
+        let flush = self.lastFlush.withLock { last in
+            let previous = last
+            let next = Task {
+                _ = await previous?.result
+                try await self.writePending()
+            }
+            last = next
+            return next
+        }
+        do {
+            try await flush.value
+        } catch let error as SessionStoreError {
+            throw error
+        } catch {
+            throw SessionStoreError(unavailable: "\(error)")
+        }
+    }
+
+    private func writePending() async throws(SessionStoreError) {
         let pending = self.batch.withLock { $0.take() }
         guard !pending.isEmpty else { return }
         do {
