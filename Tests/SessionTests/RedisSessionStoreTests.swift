@@ -27,19 +27,16 @@ struct RedisSessionStoreTests {
         return (sessions, at, try await server.commandStats())
     }
 
-    @Test("A thousand heartbeats in one window are one script call")
+    @Test("A thousand heartbeats in one window are one command")
     func coalescing() async throws {
         try await withSessionStores(.redis) { stores, server in
             let store = try #require(stores[0] as? RedisSessionStore)
             let (sessions, at, stats) = try await self.beatOnce(1000, store, try #require(server))
-            // Commands a script runs count too: one EVAL carried all 1,000 heartbeats' writes.
-            #expect(stats["eval"] == 1)
-            // Three commands a beat: one read, one write, the reaper's index; the first beat of a
-            // session refreshes its TTL too.
-            #expect(stats["hmget"] == 1000 && stats["hget"] == nil)
-            #expect(stats["hset"] == 1000)
-            #expect(stats["zadd"] == 1000)
-            #expect(stats["pexpire"] == 1000)
+            // One ZADD carried all of them: no hash is read or written, and a beat 3 s after the
+            // session opened refreshes no TTL.
+            #expect(stats["zadd"] == 1 && stats["eval"] == nil)
+            #expect(stats["hmget"] == nil && stats["hget"] == nil && stats["hset"] == nil && stats["zmscore"] == nil)
+            #expect(stats["pexpire"] == nil && stats["zscore"] == nil)
             #expect(stats["multi"] == nil && stats["hgetall"] == nil && stats["evalsha"] == nil)
             for session in sessions.prefix(20) {
                 #expect(try await store.session(id: session.id)?.lastHeartbeatAt == at)
@@ -47,14 +44,13 @@ struct RedisSessionStoreTests {
         }
     }
 
-    @Test("A batch bigger than one script's share is several scripts in one write")
+    @Test("A batch bigger than one command's share is several commands in one write")
     func bigBatchIsChunked() async throws {
         let server = try await RedisTestServer.launch()
         defer { Task { await server.remove() } }
-        try await withRedisSessionStores(url: server.url, instances: 1, beatsPerScript: 10) { stores in
+        try await withRedisSessionStores(url: server.url, instances: 1, beatsPerCommand: 10) { stores in
             let (sessions, at, stats) = try await self.beatOnce(25, stores[0], server)
-            #expect(stats["eval"] == 3)
-            #expect(stats["hset"] == 25)
+            #expect(stats["zadd"] == 3)
             for session in sessions {
                 #expect(try await stores[0].session(id: session.id)?.lastHeartbeatAt == at)
             }
@@ -118,6 +114,65 @@ struct RedisSessionStoreTests {
         }
     }
 
+    @Test("Beats move only the reaper's index; every read, change and expiry reports the last one")
+    func lastHeartbeatComesFromTheIndex() async throws {
+        try await withSessionStores(.redis) { stores, server in
+            let store = try #require(stores[0] as? RedisSessionStore)
+            let url = try #require(server).url
+            let sessions = try await createSessions(3, in: store) { _ in self.t0 }
+            let beat = self.t0.adding(.seconds(4))
+            for session in sessions { #expect(try await store.heartbeat(id: session.id, at: beat) == .accepted) }
+            try await store.flush()
+            let keys = try await redisCommands(url, [["KEYS", "*session:\(sessions[0].id)"]])
+            let key = try #require(keys.first?.array?.first?.string)
+            // The hash still says the session's start: the beat is the index's score alone.
+            let stored = try await redisCommands(url, [["HGET", key, "last"]]).first?.string
+            #expect(stored == String(self.t0.microseconds))
+            #expect(try await store.session(id: sessions[0].id)?.lastHeartbeatAt == beat)
+            let listed = try await store.sessions(agentID: "agt_1", state: nil, limit: 10)
+            #expect(listed.count == 3 && listed.allSatisfy { $0.lastHeartbeatAt == beat })
+            #expect(
+                try await store.sessions(ofAgents: ["agt_1"])["agt_1"]?.map(\.lastHeartbeatAt) == [beat, beat, beat])
+            guard case .changed(let away) = try await store.setPresence(.away, id: sessions[0].id, at: beat) else {
+                Issue.record("presence was not set")
+                return
+            }
+            #expect(away.lastHeartbeatAt == beat)
+            guard case .changed(let ended) = try await store.end(id: sessions[1].id, at: beat.adding(.seconds(2)))
+            else {
+                Issue.record("the session did not end")
+                return
+            }
+            #expect(ended.lastHeartbeatAt == beat)
+            // What stays behind once it is over, in the hash alone, is up to date too.
+            #expect(try await store.session(id: sessions[1].id)?.lastHeartbeatAt == beat)
+            let expired = try await store.expireSilent(at: beat.adding(.seconds(11)))
+            #expect(Set(expired.map(\.id)) == [sessions[0].id, sessions[2].id])
+            #expect(expired.allSatisfy { $0.lastHeartbeatAt == beat && $0.activeMicroseconds == 4_000_000 })
+            #expect(try await store.session(id: sessions[2].id)?.lastHeartbeatAt == beat)
+        }
+    }
+
+    @Test("A session whose key vanished while it looked alive is refused at its next TTL refresh")
+    func vanishedKey() async throws {
+        try await withSessionStores(.redis) { stores, server in
+            let store = try #require(stores[0] as? RedisSessionStore)
+            let url = try #require(server).url
+            let session = makeSession(at: self.t0)
+            try await store.create(session)
+            let keys = try await redisCommands(url, [["KEYS", "*session:\(session.id)"]])
+            _ = try await redisCommands(url, [["DEL", try #require(keys.first?.array?.first?.string)]])
+            // Within the refresh interval nothing looks at the hash...
+            #expect(try await store.heartbeat(id: session.id, at: self.t0.adding(.seconds(5))) == .accepted)
+            try await store.flush()
+            // ...the beat that refreshes its TTL finds it gone, and the instance forgets the session.
+            #expect(try await store.heartbeat(id: session.id, at: self.t0.adding(.seconds(65))) == .accepted)
+            try await store.flush()
+            #expect(try await store.heartbeat(id: session.id, at: self.t0.adding(.seconds(70))) == .notFound)
+            #expect(try await store.expireSilent(at: self.t0.adding(.seconds(90))) == [])
+        }
+    }
+
     @Test("Heartbeats arriving for a second reach Redis in at most one call per window")
     func roundTripsPerWindow() async throws {
         try await withSessionStores(.redis) { stores, server in
@@ -135,8 +190,8 @@ struct RedisSessionStoreTests {
             let stats = try await server.commandStats()
             // One write per 250 ms window, plus one for a window the second straddles.
             let windows = Int((elapsed / .milliseconds(250)).rounded(.up)) + 1
-            #expect((stats["eval"] ?? 0) <= windows)
-            #expect((stats["eval"] ?? 0) >= 2)
+            #expect((stats["zadd"] ?? 0) <= windows)
+            #expect((stats["zadd"] ?? 0) >= 2)
         }
     }
 
@@ -148,13 +203,13 @@ struct RedisSessionStoreTests {
             try await stores[0].create(session)
             try await server.resetStats()
             #expect(try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(1))) == .accepted)
-            #expect(try await server.commandStats()["eval"] == 1)
+            #expect(try await server.commandStats()["zadd"] == 1)
             for second in 2...5 {
                 #expect(
                     try await stores[1].heartbeat(id: session.id, at: self.t0.adding(.seconds(second))) == .accepted)
             }
             // The four later heartbeats were answered from memory.
-            #expect(try await server.commandStats()["eval"] == 1)
+            #expect(try await server.commandStats()["zadd"] == 1)
         }
     }
 

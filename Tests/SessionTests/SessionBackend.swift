@@ -42,7 +42,7 @@ func withSessionStores<T: Sendable>(
 /// Redis stores on a running server, each with its own client, under one fresh key prefix.
 func withRedisSessionStores<T: Sendable>(
     url: String, instances: Int, policy: SessionPolicy = testPolicy, holdOff: Duration = .zero,
-    beatsPerScript: Int = 2000, prefix: String = "t\(UInt32.random(in: 0...UInt32.max)):",
+    beatsPerCommand: Int = 2000, prefix: String = "t\(UInt32.random(in: 0...UInt32.max)):",
     _ body: @Sendable ([RedisSessionStore]) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "session-test")
@@ -58,7 +58,7 @@ func withRedisSessionStores<T: Sendable>(
         let client = RedisClient(configuration: configuration, logger: logger)
         let store = RedisSessionStore(
             client: client, policy: policy, keyPrefix: prefix, reconnectHoldOff: holdOff,
-            beatsPerScript: beatsPerScript, logger: logger)
+            beatsPerCommand: beatsPerCommand, logger: logger)
         services += [client, store]
         stores.append(store)
         clients.append(client)

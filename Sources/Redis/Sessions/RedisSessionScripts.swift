@@ -4,43 +4,15 @@
 /// Keys are built inside the scripts from the prefix in `ARGV[1]`; that is fine on one Redis
 /// server (or a primary with replicas), which is what Switchboard supports, but not on a cluster.
 enum RedisSessionScripts {
-    /// Heartbeats: `ARGV` = prefix, TTL in ms, TTL refresh interval in µs, then (id, time in µs)
-    /// pairs. For each pair, 1 when the session is active (its last-heard time is updated), 2
-    /// expired, 3 ended, 0 gone.
-    ///
-    /// Three commands a beat, not five: one `HMGET`, and the key's TTL is refreshed only when the
-    /// last refresh (`refreshed`) is a refresh interval old, which keeps an hour's TTL within a
-    /// minute of an hour. At 20,000 beats a second the script is most of what Redis does.
-    static let heartbeat = """
-        local prefix, ttl, every = ARGV[1], ARGV[2], tonumber(ARGV[3])
-        local alive = prefix .. 'sessions:alive'
-        local out = {}
-        for i = 4, #ARGV, 2 do
-            local id, at = ARGV[i], ARGV[i + 1]
-            local key = prefix .. 'session:' .. id
-            local fields = redis.call('HMGET', key, 'state', 'last', 'refreshed')
-            local state = fields[1]
-            if state == 'active' then
-                local time = tonumber(at)
-                if time > tonumber(fields[2]) then
-                    if time - (tonumber(fields[3]) or 0) >= every then
-                        redis.call('HSET', key, 'last', at, 'refreshed', at)
-                        redis.call('PEXPIRE', key, ttl)
-                    else
-                        redis.call('HSET', key, 'last', at)
-                    end
-                    redis.call('ZADD', alive, at, id)
-                end
-                out[#out + 1] = 1
-            elseif state == 'expired' then
-                out[#out + 1] = 2
-            elseif state == 'ended' then
-                out[#out + 1] = 3
-            else
-                out[#out + 1] = 0
-            end
+    /// A Lua function for the scripts that return a session: `withLast(key, alive, id)` writes
+    /// the last heartbeat (the session's score in `sessions:alive`, while it is there) into the
+    /// hash, so what they return and what stays behind is up to date. Heartbeats move only the
+    /// score (see ``RedisSessionStore``).
+    private static let lastFromAlive = """
+        local function withLast(key, alive, id)
+            local score = redis.call('ZSCORE', alive, id)
+            if score then redis.call('HSET', key, 'last', string.format('%.0f', tonumber(score))) end
         end
-        return out
         """
 
     /// One reaper pass. `ARGV` = prefix, the fencing token this instance holds ('' for none), lock
@@ -67,12 +39,14 @@ enum RedisSessionScripts {
         local alive, over = prefix .. 'sessions:alive', prefix .. 'sessions:over'
         local now = ARGV[5]
         local out = {fence}
-        local ids = redis.call('ZRANGEBYSCORE', alive, '-inf', '(' .. ARGV[4], 'LIMIT', 0, tonumber(ARGV[7]))
-        for _, id in ipairs(ids) do
+        local silent = redis.call(
+            'ZRANGEBYSCORE', alive, '-inf', '(' .. ARGV[4], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[7]))
+        for i = 1, #silent, 2 do
+            local id, last = silent[i], string.format('%.0f', tonumber(silent[i + 1]))
             local key = prefix .. 'session:' .. id
             redis.call('ZREM', alive, id)
             if redis.call('HGET', key, 'state') == 'active' then
-                redis.call('HSET', key, 'state', 'expired', 'ended', now)
+                redis.call('HSET', key, 'state', 'expired', 'ended', now, 'last', last)
                 redis.call('PEXPIRE', key, ARGV[6])
                 redis.call('ZADD', over, now, id)
                 redis.call('PUBLISH', ARGV[8], id)
@@ -87,27 +61,31 @@ enum RedisSessionScripts {
     /// Ends an active session. `ARGV` = prefix, id, now in µs, session TTL in ms, endings channel.
     /// Returns `{0}` when there is no such session, `{2, fields}` when it was already over, else
     /// `{1, fields}`.
-    static let end = """
-        local prefix, id, now = ARGV[1], ARGV[2], ARGV[3]
-        local key = prefix .. 'session:' .. id
-        local state = redis.call('HGET', key, 'state')
-        if not state then return {0} end
-        if state ~= 'active' then return {2, redis.call('HGETALL', key)} end
-        redis.call('HSET', key, 'state', 'ended', 'ended', now)
-        redis.call('PEXPIRE', key, ARGV[4])
-        redis.call('ZREM', prefix .. 'sessions:alive', id)
-        redis.call('ZADD', prefix .. 'sessions:over', now, id)
-        redis.call('PUBLISH', ARGV[5], id)
-        return {1, redis.call('HGETALL', key)}
-        """
+    static let end =
+        lastFromAlive + "\n" + """
+            local prefix, id, now = ARGV[1], ARGV[2], ARGV[3]
+            local key, alive = prefix .. 'session:' .. id, prefix .. 'sessions:alive'
+            local state = redis.call('HGET', key, 'state')
+            if not state then return {0} end
+            if state ~= 'active' then return {2, redis.call('HGETALL', key)} end
+            withLast(key, alive, id)
+            redis.call('HSET', key, 'state', 'ended', 'ended', now)
+            redis.call('PEXPIRE', key, ARGV[4])
+            redis.call('ZREM', alive, id)
+            redis.call('ZADD', prefix .. 'sessions:over', now, id)
+            redis.call('PUBLISH', ARGV[5], id)
+            return {1, redis.call('HGETALL', key)}
+            """
 
     /// Sets an active session's presence. `ARGV` = prefix, id, presence, now in µs. Returns like ``end``.
-    static let setPresence = """
-        local key = ARGV[1] .. 'session:' .. ARGV[2]
-        local state = redis.call('HGET', key, 'state')
-        if not state then return {0} end
-        if state ~= 'active' then return {2, redis.call('HGETALL', key)} end
-        redis.call('HSET', key, 'presence', ARGV[3], 'presence_at', ARGV[4])
-        return {1, redis.call('HGETALL', key)}
-        """
+    static let setPresence =
+        lastFromAlive + "\n" + """
+            local key = ARGV[1] .. 'session:' .. ARGV[2]
+            local state = redis.call('HGET', key, 'state')
+            if not state then return {0} end
+            if state ~= 'active' then return {2, redis.call('HGETALL', key)} end
+            withLast(key, ARGV[1] .. 'sessions:alive', ARGV[2])
+            redis.call('HSET', key, 'presence', ARGV[3], 'presence_at', ARGV[4])
+            return {1, redis.call('HGETALL', key)}
+            """
 }

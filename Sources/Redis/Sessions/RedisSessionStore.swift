@@ -6,9 +6,17 @@ import Synchronization
 /// The shared ``Core/SessionStore``: sessions in Redis, so every instance agrees on who is online.
 ///
 /// Heartbeats of sessions this instance knows are answered without I/O and written every
-/// coalescing window as one script call, whatever their number: one round trip per window. Changes
-/// are Lua scripts, atomic on the server, so racing instances cannot end a session twice; the
-/// reaper additionally holds a fenced lock so that one instance sweeps at a time.
+/// coalescing window in one pipelined write, whatever their number: one round trip per window.
+/// Other changes are Lua scripts, atomic on the server, so racing instances cannot end a session
+/// twice; the reaper additionally holds a fenced lock so that one instance sweeps at a time.
+///
+/// A session is active exactly while it is in `sessions:alive`, scored by its last heartbeat. So
+/// a window's beats are one `ZADD XX GT CH` (per ``beatsPerCommand``): `XX` refuses what is over
+/// or gone, `GT` keeps a late beat from moving a session back, and the count of changed members
+/// says whether any was refused. Beats leave the hash alone; readers take the score, and the
+/// scripts that change a session write it into the hash (``RedisSessionScripts``). At 20,000
+/// beats a second this is most of what Redis does, and a script that read and wrote each hash
+/// cost it three commands a beat and several times the CPU.
 ///
 /// It is a `Service`: `run()` writes the batches and listens for ends announced by other instances.
 public final class RedisSessionStore: SessionStore, Service {
@@ -16,7 +24,7 @@ public final class RedisSessionStore: SessionStore, Service {
     private let client: RedisClient
     private let keys: RedisSessionKeys
     private let logger: Logger
-    private let batch = Mutex(HeartbeatBatch())
+    private let batch: Mutex<HeartbeatBatch>
     /// The latest ``flush()``, which the next one waits for.
     private let lastFlush = Mutex<Task<Void, any Error>?>(nil)
     private let watchers = SessionEndings()
@@ -33,24 +41,26 @@ public final class RedisSessionStore: SessionStore, Service {
     /// last beat, give or take that minute; a TTL under four minutes is refreshed every quarter of
     /// it.
     static let ttlRefreshInterval: Duration = .seconds(60)
-    /// Heartbeats one script call carries at most; a bigger batch is several calls in one
-    /// pipelined write (still one round trip). Redis runs one script at a time and nothing else
-    /// meanwhile, so a batch held through an outage (up to every session) must not become one
-    /// script that outlasts the command timeout, fails, is held again, and never gets through.
-    let beatsPerScript: Int
+    /// Heartbeats one `ZADD` carries at most; a bigger batch is several in one pipelined write
+    /// (still one round trip). Redis runs one command at a time and nothing else meanwhile, so a
+    /// batch held through an outage (up to every session) must not become one command that
+    /// outlasts the command timeout, fails, is held again, and never gets through.
+    let beatsPerCommand: Int
 
     /// - Parameters:
     ///   - keyPrefix: the namespace of every key; instances that share sessions share it.
     ///   - reconnectHoldOff: how long after (re)connecting this instance waits before it reaps, so
     ///     that heartbeats other instances held while Redis was away land first; the heartbeat
     ///     timeout by default.
-    ///   - beatsPerScript: heartbeats one script call carries at most.
+    ///   - beatsPerCommand: heartbeats one `ZADD` carries at most.
     public init(
         client: RedisClient, policy: SessionPolicy = SessionPolicy(), keyPrefix: String = "sb:",
-        reconnectHoldOff: Duration? = nil, beatsPerScript: Int = 2000, logger: Logger
+        reconnectHoldOff: Duration? = nil, beatsPerCommand: Int = 2000, logger: Logger
     ) {
-        precondition(beatsPerScript > 0)
-        self.beatsPerScript = beatsPerScript
+        precondition(beatsPerCommand > 0)
+        self.beatsPerCommand = beatsPerCommand
+        // A short TTL (tests, small deployments) is refreshed at least four times within it.
+        self.batch = Mutex(HeartbeatBatch(refreshInterval: min(Self.ttlRefreshInterval, policy.ttl / 4)))
         self.client = client
         self.reconnectHoldOff = reconnectHoldOff ?? policy.heartbeatTimeout
         self.policy = policy
@@ -112,11 +122,14 @@ public final class RedisSessionStore: SessionStore, Service {
         guard let exec = replies.last, exec.array != nil else {
             throw SessionStoreError(unavailable: "Redis did not apply the new session: \(replies.last ?? .null)")
         }
-        self.batch.withLock { $0.learn(session.id) }
+        self.batch.withLock { $0.learn(session.id, refreshedAt: session.startedAt.microseconds) }
     }
 
     public func session(id: String) async throws(SessionStoreError) -> Session? {
-        Session(id: id, redisHash: try await self.send(RedisCommand(["HGETALL", self.keys.session(id)])))
+        let replies = try await self.pipeline([
+            RedisCommand(["HGETALL", self.keys.session(id)]), RedisCommand(["ZSCORE", self.keys.alive, id]),
+        ])
+        return Session(id: id, redisHash: replies[0], aliveScore: replies[1])
     }
 
     public func sessions(agentID: String?, state: Session.State?, limit: Int) async throws(SessionStoreError)
@@ -156,9 +169,10 @@ public final class RedisSessionStore: SessionStore, Service {
     public func heartbeat(id: String, at time: Timestamp) async throws(SessionStoreError) -> HeartbeatOutcome {
         if self.acceptKnownHeartbeat(id: id, at: time) { return .accepted }
         // Not known here (opened on another instance, or over): ask Redis, and learn the answer.
-        let outcome = try await self.write([id: time.microseconds])[id] ?? .notFound
-        if outcome == .accepted { self.batch.withLock { $0.learn(id) } }
-        return outcome
+        let beat = HeartbeatWrite(beats: [(id, time.microseconds)], refreshes: [id])
+        if let refused = try await self.write(beat)[id] { return refused }
+        self.batch.withLock { $0.learn(id, refreshedAt: time.microseconds) }
+        return .accepted
     }
 
     public func acceptKnownHeartbeat(id: String, at time: Timestamp) -> Bool {
@@ -256,48 +270,62 @@ public final class RedisSessionStore: SessionStore, Service {
         }
     }
 
-    /// Runs the heartbeat script over `heartbeats`; sessions found over are forgotten here.
-    private func write(_ heartbeats: [String: Int64]) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
-        let pairs = Array(heartbeats)
+    /// Writes `write`: the heartbeats refused, by session, which are forgotten here; every other
+    /// beat was accepted. One round trip, and more only when a beat was refused or repeated.
+    private func write(_ write: HeartbeatWrite) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
         let ttl = String(self.policy.ttl.milliseconds)
-        // A short TTL (tests, small deployments) is refreshed at least four times within it.
-        let refresh = String(min(Self.ttlRefreshInterval, self.policy.ttl / 4).microseconds)
-        let chunks = stride(from: 0, to: pairs.count, by: self.beatsPerScript).map {
-            pairs[$0..<min($0 + self.beatsPerScript, pairs.count)]
-        }
-        let scripts = chunks.map { chunk in
-            var arguments = [ttl, refresh]
-            arguments.reserveCapacity(2 + chunk.count * 2)
+        let zadds = stride(from: 0, to: write.beats.count, by: self.beatsPerCommand).map { start in
+            var arguments = ["ZADD", self.keys.alive, "XX", "GT", "CH"]
+            let chunk = write.beats[start..<min(start + self.beatsPerCommand, write.beats.count)]
+            arguments.reserveCapacity(5 + chunk.count * 2)
             for (id, time) in chunk {
-                arguments.append(id)
                 arguments.append(String(time))
+                arguments.append(id)
             }
-            return self.evalCommand(RedisSessionScripts.heartbeat, arguments)
+            return RedisCommand(arguments)
         }
-        let replies = try await self.pipeline(scripts)
-        var codes: [RESPValue] = []
-        codes.reserveCapacity(pairs.count)
-        for (reply, chunk) in zip(replies, chunks) {
-            guard let chunkCodes = reply.array, chunkCodes.count == chunk.count else {
-                throw SessionStoreError(unavailable: "unexpected heartbeat reply \(reply)")
-            }
-            codes += chunkCodes
+        let replies = try await self.pipeline(
+            zadds + write.refreshes.map { RedisCommand(["PEXPIRE", self.keys.session($0), ttl]) })
+        let counts = replies.compactMap(\.integer)
+        guard counts.count == replies.count else {
+            throw SessionStoreError(unavailable: "unexpected heartbeat replies \(replies)")
         }
-        var outcomes: [String: HeartbeatOutcome] = [:]
-        var over: [String] = []
-        for (index, (id, _)) in pairs.enumerated() {
-            let outcome: HeartbeatOutcome =
-                switch codes[index].integer {
-                case 1: .accepted
-                case 2: .over(.expired)
-                case 3: .over(.ended)
+        let changed = counts.prefix(zadds.count).reduce(0, +)
+        let refreshed = counts.dropFirst(zadds.count)
+        var refused: [String: HeartbeatOutcome] = [:]
+        if changed < write.beats.count { refused = try await self.refusals(among: write.beats.map(\.id)) }
+        // A hash that is gone (evicted, or its TTL ran out) while its session looked alive.
+        let vanished = zip(write.refreshes, refreshed).filter { $1 == 0 && refused[$0] == nil }.map(\.0)
+        if !vanished.isEmpty {
+            _ = try await self.send(RedisCommand(["ZREM", self.keys.alive] + vanished))
+            for id in vanished { refused[id] = .notFound }
+        }
+        if !refused.isEmpty { self.batch.withLock { batch in refused.keys.forEach { batch.forget($0) } } }
+        return refused
+    }
+
+    /// Which of `ids` are not active, and what they are instead. Not atomic with the `ZADD`
+    /// before it: a session that ends in between is reported ended, as it is by then.
+    private func refusals(among ids: [String]) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
+        let chunks = stride(from: 0, to: ids.count, by: self.beatsPerCommand).map {
+            ids[$0..<min($0 + self.beatsPerCommand, ids.count)]
+        }
+        let scores = try await self.pipeline(chunks.map { RedisCommand(["ZMSCORE", self.keys.alive] + $0) })
+            .flatMap { $0.array ?? [] }
+        guard scores.count == ids.count else { throw SessionStoreError(unavailable: "unexpected ZMSCORE reply") }
+        let over = zip(ids, scores).compactMap { id, score in score.string == nil ? id : nil }
+        guard !over.isEmpty else { return [:] }
+        let states = try await self.pipeline(over.map { RedisCommand(["HGET", self.keys.session($0), "state"]) })
+        var refused: [String: HeartbeatOutcome] = [:]
+        for (id, state) in zip(over, states) {
+            refused[id] =
+                switch state.string {
+                case "expired": .over(.expired)
+                case "ended": .over(.ended)
                 default: .notFound
                 }
-            outcomes[id] = outcome
-            if outcome != .accepted { over.append(id) }
         }
-        if !over.isEmpty { self.batch.withLock { batch in over.forEach { batch.forget($0) } } }
-        return outcomes
+        return refused
     }
 
     // MARK: Helpers
@@ -324,17 +352,19 @@ public final class RedisSessionStore: SessionStore, Service {
 
     private func fetch(_ ids: [String]) async throws(SessionStoreError) -> [Session] {
         guard !ids.isEmpty else { return [] }
-        let hashes = try await self.pipeline(ids.map { RedisCommand(["HGETALL", self.keys.session($0)]) })
-        return zip(ids, hashes).compactMap { Session(id: $0, redisHash: $1) }
-    }
-
-    private func eval(_ script: String, _ arguments: [String]) async throws(SessionStoreError) -> RESPValue {
-        try await self.send(self.evalCommand(script, arguments))
+        let replies = try await self.pipeline(
+            ids.map { RedisCommand(["HGETALL", self.keys.session($0)]) }
+                + [RedisCommand(["ZMSCORE", self.keys.alive] + ids)])
+        let scores = replies.last?.array ?? []
+        return ids.indices.compactMap { index in
+            Session(
+                id: ids[index], redisHash: replies[index], aliveScore: index < scores.count ? scores[index] : .null)
+        }
     }
 
     /// `script` with this store's prefix as `ARGV[1]` and `arguments` after it (no `KEYS`).
-    private func evalCommand(_ script: String, _ arguments: [String]) -> RedisCommand {
-        RedisCommand(["EVAL", script, "0", self.keys.prefix] + arguments)
+    private func eval(_ script: String, _ arguments: [String]) async throws(SessionStoreError) -> RESPValue {
+        try await self.send(RedisCommand(["EVAL", script, "0", self.keys.prefix] + arguments))
     }
 
     private func send(_ command: RedisCommand) async throws(SessionStoreError) -> RESPValue {

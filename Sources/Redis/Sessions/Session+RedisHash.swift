@@ -13,7 +13,10 @@ extension Session {
     }
 
     /// A session from `HGETALL`'s flat name/value list; `nil` for an empty (gone) or damaged hash.
-    init?(id: String, redisHash reply: RESPValue) {
+    /// `aliveScore` is its score in `sessions:alive` (`ZSCORE`, `ZMSCORE`), the last heartbeat of
+    /// an active session: heartbeats move the score, not the hash (see
+    /// ``RedisSessionScripts/heartbeat``).
+    init?(id: String, redisHash reply: RESPValue, aliveScore: RESPValue = .null) {
         guard let items = reply.array, !items.isEmpty, items.count % 2 == 0 else { return nil }
         var fields: [String: String] = [:]
         for index in stride(from: 0, to: items.count, by: 2) {
@@ -24,8 +27,11 @@ extension Session {
         guard let agentID = fields["agent"], let client = fields["client"],
             let state = fields["state"].flatMap(State.init(rawValue:)),
             let presence = fields["presence"].flatMap(Presence.init(rawValue:)), let token = fields["token"],
-            let started = time("started"), let last = time("last")
+            let started = time("started"), var last = time("last")
         else { return nil }
+        if let score = aliveScore.string.flatMap(Double.init), let micros = Int64(exactly: score.rounded()) {
+            last = max(last, Timestamp(microseconds: micros))
+        }
         self.init(
             id: id, agentID: agentID, client: client, state: state, presence: presence, tokenHash: token,
             startedAt: started, lastHeartbeatAt: last, presenceChangedAt: time("presence_at"),
