@@ -230,12 +230,14 @@ import Testing
     }
 
     @Test func handshakeTimeoutDoesNotCloseAnIdleKeepAliveConnection() async throws {
-        try await withSwitchboardServer(configure: { $0.handshakeTimeout = .milliseconds(300) }) { running in
+        // 1 s, not 300 ms: the client's connect and first request must fit inside it, and CI's
+        // pass 1 once held the client thread long enough for the server to close it in between.
+        try await withSwitchboardServer(configure: { $0.handshakeTimeout = .seconds(1) }) { running in
             try await withBlockingIO {
                 let http = try RawHTTPClient(port: running.port)
                 #expect(try http.request("GET", "/health").status == 200)
                 #expect(
-                    !http.waitForClose(timeout: .milliseconds(700)),
+                    !http.waitForClose(timeout: .seconds(2)),
                     "closed by the handshake timeout after its first request")
                 #expect(try http.request("GET", "/health").status == 200)
             }

@@ -5,7 +5,8 @@
 # softphone each), then heartbeats each one every 5 s for DURATION seconds (SESSIONS / 5 heartbeats
 # per second over 128 keep-alive connections). Prints one summary per mode: ack latency
 # percentiles, server CPU, and, measured inside the heartbeat phase, Redis commands per second and
-# the server's Redis round trips per second. Keeps each JSON summary in $OUT.
+# the server's Redis round trips per second. Keeps each JSON summary in $OUT. REDIS_CPU moves
+# redis-server to another core (default 1, the generator's; 0 is the server's).
 #   scripts/bench/heartbeat-load.sh [DURATION] [SESSIONS] [MODES...]     (modes: redis memory)
 # e.g. scripts/bench/heartbeat-load.sh 30 100000 redis memory
 #      SCRATCH=.build-other scripts/bench/heartbeat-load.sh 10 10000 memory
@@ -22,6 +23,7 @@ if [[ " ${modes[*]} " == *" redis "* ]]; then
 fi
 scratch=${SCRATCH:-.build}
 agents=${AGENTS:-$(( sessions / 2 > 0 ? sessions / 2 : 1 ))}
+redis_cpu=${REDIS_CPU:-1}
 port=${PORT:-18383}; redis_port=${REDIS_PORT:-16399}; key=bench-admin-key-0123456789
 out=${OUT:-/tmp/switchboard-bench}
 mkdir -p "$out"
@@ -35,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rcli() { taskset -c 1 redis-cli -p "$redis_port" "$@"; }
+rcli() { taskset -c "$redis_cpu" redis-cli -p "$redis_port" "$@"; }
 
 # One reading of Redis's counters: the time, then `cmdstat_NAME calls` lines.
 redis_snapshot() {
@@ -48,7 +50,7 @@ redis_snapshot() {
 
 start_redis() {
     mkdir -p "$work/redis"
-    taskset -c 1 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    taskset -c "$redis_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$work/redis" --logfile "$work/redis/log" &
     pids+=("$!")
     for _ in $(seq 50); do rcli PING 2>/dev/null | grep -q PONG && return; sleep 0.1; done
@@ -65,18 +67,21 @@ run_mode() {
     local server=$!; pids+=("$server")
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
     echo "== $mode: $sessions sessions of $agents agents, one heartbeat each every 5 s for ${duration} s"
-    # Progress lines pass through to stderr; Redis is read at the first and the last line of the
-    # heartbeat phase, so the rate covers only steady heartbeating (no set-up, no drain).
+    # Progress lines pass through to stderr; Redis is read at the first and the last (the
+    # DURATION-th) line of the heartbeat phase, so the rate covers only steady heartbeating (no
+    # set-up, no drain). Only there: a scrape of /metrics every second is load of its own.
     taskset -c 1 "$bin" heartbeats --port "$port" --api-key "$key" --sessions "$sessions" --agents "$agents" \
         --interval 5 --duration "$duration" --connections 128 --server-pid "$server" \
         --json "$out/heartbeats-$mode.json" 2>&1 >/dev/null |
+        { seen=0
         while IFS= read -r line; do
             printf '%s\n' "$line" >&2
             if [ "$mode" = redis ] && [[ "$line" == *" heartbeats "* ]]; then
-                [ -f "$work/first" ] || redis_snapshot > "$work/first"
-                redis_snapshot > "$work/last"
+                seen=$((seen + 1))
+                if [ "$seen" -eq 1 ]; then redis_snapshot > "$work/first"
+                elif [ "$seen" -eq "$duration" ]; then redis_snapshot > "$work/last"; fi
             fi
-        done
+        done; }
     python3 - "$out/heartbeats-$mode.json" "$work/first" "$work/last" <<'PY'
 import json, os, sys
 report = json.load(open(sys.argv[1]))
