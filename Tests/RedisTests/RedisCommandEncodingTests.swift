@@ -27,6 +27,30 @@ struct RedisCommandEncodingTests {
         #expect(Array(buffer.readableBytesView) == expected)
     }
 
+    @Test(arguments: [
+        (Int64(0), "0"), (7, "7"), (-7, "-7"), (1_733_212_800_123_456, "1733212800123456"),
+        (.max, "9223372036854775807"), (.min, "-9223372036854775808"),
+    ])
+    func integersAreSentInDecimal(value: Int64, text: String) {
+        var command = RedisCommand(["ZADD", "k"])
+        command.append(value)
+        command.append("m")
+        #expect(encoded(command) == "*4\r\n$4\r\nZADD\r\n$1\r\nk\r\n$\(text.utf8.count)\r\n\(text)\r\n$1\r\nm\r\n")
+        #expect(command == RedisCommand(["ZADD", "k", text, "m"]))
+    }
+
+    @Test func aCommandOfOnlyEmptyArgumentsIsEncoded() {
+        #expect(encoded(RedisCommand(["", ""])) == "*2\r\n$0\r\n\r\n$0\r\n\r\n")
+        #expect(encoded(RedisCommand([String]())) == "*0\r\n")
+    }
+
+    @Test func argumentBoundariesAreKept() {
+        // The same bytes cut differently are different commands.
+        #expect(RedisCommand(["GET", "ab"]) != RedisCommand(["GETa", "b"]))
+        #expect(RedisCommand(["GET", "ab"]).count == 2)
+        #expect(RedisCommand(["GET", "ab"]).name == "GET")
+    }
+
     @Test func severalCommandsAppendToOneBuffer() {
         var buffer = ByteBuffer()
         RedisCommand("INCR", "a").encode(into: &buffer)

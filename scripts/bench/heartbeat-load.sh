@@ -6,7 +6,8 @@
 # per second over 128 keep-alive connections). Prints one summary per mode: ack latency
 # percentiles, server CPU, and, measured inside the heartbeat phase, Redis commands per second and
 # the server's Redis round trips per second. Keeps each JSON summary in $OUT. REDIS_CPU moves
-# redis-server to another core (default 1, the generator's; 0 is the server's).
+# redis-server to another core (default 1, the generator's; 0 is the server's). BIN runs a
+# switchboard binary built before (an A/B comparison) instead of building this checkout.
 #   scripts/bench/heartbeat-load.sh [DURATION] [SESSIONS] [MODES...]     (modes: redis memory)
 # e.g. scripts/bench/heartbeat-load.sh 30 100000 redis memory
 #      SCRATCH=.build-other scripts/bench/heartbeat-load.sh 10 10000 memory
@@ -27,8 +28,10 @@ redis_cpu=${REDIS_CPU:-1}
 port=${PORT:-18383}; redis_port=${REDIS_PORT:-16399}; key=bench-admin-key-0123456789
 out=${OUT:-/tmp/switchboard-bench}
 mkdir -p "$out"
-swift build -c release --product switchboard --scratch-path "$scratch" >/dev/null
-bin=$scratch/release/switchboard
+if [ -n "${BIN:-}" ]; then bin=$BIN; else
+    swift build -c release --product switchboard --scratch-path "$scratch" >/dev/null
+    bin=$scratch/release/switchboard
+fi
 work=$(mktemp -d)
 pids=()
 cleanup() {

@@ -13,7 +13,7 @@ extension RedisCommand {
     /// Throws when the command cannot go on a pooled connection: it is empty (Redis answers nothing
     /// to an empty command, which would shift every later reply) or one of ``refusedNames``.
     func validateForPool() throws(RedisError) {
-        guard !self.arguments.isEmpty else {
+        guard self.count > 0 else {
             throw RedisError(.invalidCommand, "a command needs at least a name")
         }
         let name = self.name
@@ -25,30 +25,21 @@ extension RedisCommand {
     /// Appends the command in RESP (an array of bulk strings), formatted by hiredis's
     /// `redisFormatCommandArgv`.
     func encode(into buffer: inout ByteBuffer) {
-        // One contiguous copy of every argument, so that each has a stable address for the C call.
-        // The trailing byte keeps the storage non-empty even when every argument is.
-        var storage: [UInt8] = []
-        storage.reserveCapacity(self.arguments.reduce(1) { $0 + $1.count })
-        var lengths: [Int] = []
-        lengths.reserveCapacity(self.arguments.count)
-        for argument in self.arguments {
-            storage.append(contentsOf: argument)
-            lengths.append(argument.count)
-        }
-        storage.append(0)
+        // A command whose arguments are all empty still needs an address for the C call; a copy
+        // of the bytes is made only then.
+        var storage = self.bytes
+        if storage.isEmpty { storage.append(0) }
         storage.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var pointers: [UnsafePointer<CChar>?] = []
-            pointers.reserveCapacity(lengths.count)
-            var offset = 0
-            for length in lengths {
-                pointers.append(base + offset)
-                offset += length
-            }
             var target: UnsafeMutablePointer<CChar>?
-            let count = pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    redisFormatCommandArgv(&target, Int32(lengths.count), argv.baseAddress, argvlen.baseAddress)
+            let count = withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: self.count) { argv in
+                var offset = 0
+                for (index, length) in self.lengths.enumerated() {
+                    argv.initializeElement(at: index, to: base + offset)
+                    offset += length
+                }
+                return self.lengths.withUnsafeBufferPointer { argvlen in
+                    redisFormatCommandArgv(&target, Int32(self.count), argv.baseAddress, argvlen.baseAddress)
                 }
             }
             // hiredis fails only when it cannot allocate, where Swift would have stopped already.

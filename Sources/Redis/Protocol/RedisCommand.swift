@@ -2,15 +2,21 @@
 ///
 /// ```swift
 /// let set = RedisCommand("SET", "session:1", "payload")
-/// let get = RedisCommand(["GET", "session:1"])
+/// var zadd = RedisCommand(["ZADD", "sessions:alive"])
+/// zadd.append(1_733_212_800_000_000)
+/// zadd.append("session:1")
 /// ```
 public struct RedisCommand: Sendable, Hashable {
-    /// The name first, then the arguments.
-    public var arguments: [[UInt8]]
+    /// Every argument's bytes, back to back: one allocation per command however many arguments it
+    /// has (a heartbeat write carries 4,000), and addresses the C formatter can take as they are.
+    private(set) var bytes: [UInt8] = []
+    /// Each argument's length in ``bytes``, in order: the name first.
+    private(set) var lengths: [Int] = []
 
     /// A command from its name and arguments as UTF-8 text.
     public init(_ arguments: [String]) {
-        self.arguments = arguments.map { Array($0.utf8) }
+        self.lengths.reserveCapacity(arguments.count)
+        for argument in arguments { self.append(argument) }
     }
 
     /// A command from its name and arguments as UTF-8 text.
@@ -20,11 +26,49 @@ public struct RedisCommand: Sendable, Hashable {
 
     /// A command whose name and arguments are arbitrary bytes.
     public init(bytes arguments: [[UInt8]]) {
-        self.arguments = arguments
+        self.lengths.reserveCapacity(arguments.count)
+        for argument in arguments { self.append(bytes: argument) }
+    }
+
+    /// The number of arguments, the name included.
+    public var count: Int { self.lengths.count }
+
+    /// Makes room for `arguments` more arguments of `bytes` bytes in all.
+    public mutating func reserveCapacity(arguments: Int, bytes: Int) {
+        self.lengths.reserveCapacity(self.lengths.count + arguments)
+        self.bytes.reserveCapacity(self.bytes.count + bytes)
+    }
+
+    /// Adds an argument of UTF-8 text.
+    public mutating func append(_ argument: String) {
+        var argument = argument
+        argument.withUTF8 { self.bytes.append(contentsOf: $0) }
+        self.lengths.append(argument.utf8.count)
+    }
+
+    /// Adds an argument of arbitrary bytes.
+    public mutating func append(bytes argument: some Collection<UInt8>) {
+        self.bytes.append(contentsOf: argument)
+        self.lengths.append(argument.count)
+    }
+
+    /// Adds an integer argument in decimal, as Redis reads scores, TTLs and counts, without making
+    /// a `String` of it first.
+    public mutating func append(_ argument: Int64) {
+        let start = self.bytes.count
+        if argument < 0 { self.bytes.append(UInt8(ascii: "-")) }
+        let digits = self.bytes.count
+        var rest = argument.magnitude
+        repeat {
+            self.bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        self.bytes[digits...].reverse()
+        self.lengths.append(self.bytes.count - start)
     }
 
     /// The command name in upper case (`"GET"`), for checks and logs; never the arguments, which may be secrets.
     var name: String {
-        String(decoding: self.arguments.first ?? [], as: UTF8.self).uppercased()
+        String(decoding: self.bytes.prefix(self.lengths.first ?? 0), as: UTF8.self).uppercased()
     }
 }

@@ -3,7 +3,7 @@ import Core
 /// The heartbeats waiting for the next write, and the sessions this instance knows to be active.
 ///
 /// A heartbeat for a known session is answered at once and only remembered here (the newest time
-/// per session); every coalescing window the whole batch goes to Redis as one script call. A
+/// per session); every coalescing window the whole batch goes to Redis in one round trip. A
 /// session learnt to be over (from a batch's answer, an end here, or another instance's
 /// announcement) is forgotten, so its next heartbeat asks Redis and gets the truth.
 ///
@@ -14,6 +14,8 @@ struct HeartbeatBatch: Sendable {
     /// last refreshed.
     private(set) var known: [String: Int64] = [:]
     private(set) var pending: [String: Int64] = [:]
+    /// Sessions whose next write refreshes their key's TTL.
+    private(set) var refreshes: [String] = []
     /// How old (µs) a refresh may get before a beat refreshes again.
     let refreshInterval: Int64
 
@@ -21,9 +23,15 @@ struct HeartbeatBatch: Sendable {
         self.refreshInterval = refreshInterval.microseconds
     }
 
-    /// Records a heartbeat of a known session; `false` when the session is not known here.
+    /// Records a heartbeat of a known session; `false` when the session is not known here. Also
+    /// decides whether this beat refreshes the key's TTL, so that ``take()`` only swaps containers
+    /// under the lock the event loops take for every beat.
     mutating func accept(_ id: String, atMicroseconds time: Int64) -> Bool {
-        guard self.known[id] != nil else { return false }
+        guard let refreshed = self.known[id] else { return false }
+        if time - refreshed >= self.refreshInterval {
+            self.known[id] = time
+            self.refreshes.append(id)
+        }
         self.pending[id] = max(self.pending[id] ?? time, time)
         return true
     }
@@ -41,17 +49,10 @@ struct HeartbeatBatch: Sendable {
     /// Everything pending, removed, with the sessions whose TTL is due for a refresh (marked as
     /// refreshed: ``restore(_:)`` undoes that when the write fails).
     mutating func take() -> HeartbeatWrite {
-        var write = HeartbeatWrite()
-        write.beats.reserveCapacity(self.pending.count)
-        for (id, time) in self.pending {
-            write.beats.append((id, time))
-            if let refreshed = self.known[id], time - refreshed >= self.refreshInterval {
-                self.known[id] = time
-                write.refreshes.append(id)
-            }
-        }
+        let write = HeartbeatWrite(beats: self.pending, refreshes: self.refreshes)
         // The next window holds about as many: no rehashing as it fills again.
         self.pending.removeAll(keepingCapacity: true)
+        self.refreshes.removeAll(keepingCapacity: true)
         return write
     }
 
@@ -67,7 +68,7 @@ struct HeartbeatBatch: Sendable {
 /// One write of heartbeats: each session's newest beat (µs), and the sessions whose key's TTL it
 /// refreshes.
 struct HeartbeatWrite: Sendable {
-    var beats: [(id: String, time: Int64)] = []
+    var beats: [String: Int64] = [:]
     var refreshes: [String] = []
 
     var isEmpty: Bool { self.beats.isEmpty && self.refreshes.isEmpty }

@@ -169,7 +169,7 @@ public final class RedisSessionStore: SessionStore, Service {
     public func heartbeat(id: String, at time: Timestamp) async throws(SessionStoreError) -> HeartbeatOutcome {
         if self.acceptKnownHeartbeat(id: id, at: time) { return .accepted }
         // Not known here (opened on another instance, or over): ask Redis, and learn the answer.
-        let beat = HeartbeatWrite(beats: [(id, time.microseconds)], refreshes: [id])
+        let beat = HeartbeatWrite(beats: [id: time.microseconds], refreshes: [id])
         if let refused = try await self.write(beat)[id] { return refused }
         self.batch.withLock { $0.learn(id, refreshedAt: time.microseconds) }
         return .accepted
@@ -274,15 +274,18 @@ public final class RedisSessionStore: SessionStore, Service {
     /// beat was accepted. One round trip, and more only when a beat was refused or repeated.
     private func write(_ write: HeartbeatWrite) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
         let ttl = String(self.policy.ttl.milliseconds)
-        let zadds = stride(from: 0, to: write.beats.count, by: self.beatsPerCommand).map { start in
-            var arguments = ["ZADD", self.keys.alive, "XX", "GT", "CH"]
-            let chunk = write.beats[start..<min(start + self.beatsPerCommand, write.beats.count)]
-            arguments.reserveCapacity(5 + chunk.count * 2)
-            for (id, time) in chunk {
-                arguments.append(String(time))
-                arguments.append(id)
+        var zadds: [RedisCommand] = []
+        var beats = write.beats.makeIterator()
+        for start in stride(from: 0, to: write.beats.count, by: self.beatsPerCommand) {
+            let size = min(self.beatsPerCommand, write.beats.count - start)
+            var zadd = RedisCommand(["ZADD", self.keys.alive, "XX", "GT", "CH"])
+            // 16 digits of a µs time, and an id of about 36 bytes.
+            zadd.reserveCapacity(arguments: size * 2, bytes: size * 56)
+            while zadd.count < 5 + size * 2, let (id, time) = beats.next() {
+                zadd.append(time)
+                zadd.append(id)
             }
-            return RedisCommand(arguments)
+            zadds.append(zadd)
         }
         let replies = try await self.pipeline(
             zadds + write.refreshes.map { RedisCommand(["PEXPIRE", self.keys.session($0), ttl]) })
@@ -293,7 +296,7 @@ public final class RedisSessionStore: SessionStore, Service {
         let changed = counts.prefix(zadds.count).reduce(0, +)
         let refreshed = counts.dropFirst(zadds.count)
         var refused: [String: HeartbeatOutcome] = [:]
-        if changed < write.beats.count { refused = try await self.refusals(among: write.beats.map(\.id)) }
+        if changed < write.beats.count { refused = try await self.refusals(among: Array(write.beats.keys)) }
         // A hash that is gone (evicted, or its TTL ran out) while its session looked alive.
         let vanished = zip(write.refreshes, refreshed).filter { $1 == 0 && refused[$0] == nil }.map(\.0)
         if !vanished.isEmpty {
