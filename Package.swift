@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Core", targets: ["Core"]),
         .library(name: "Realtime", targets: ["Realtime"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "Redis", targets: ["Redis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -1,5 +1,5 @@
 import CHiredis
-import NIOCore
+public import NIOCore
 
 extension RedisCommand {
     /// Commands that would break the one-reply-per-command order of a pooled connection, or leave it
@@ -24,7 +24,7 @@ extension RedisCommand {
 
     /// Appends the command in RESP (an array of bulk strings), formatted by hiredis's
     /// `redisFormatCommandArgv`.
-    func encode(into buffer: inout ByteBuffer) {
+    public func encode(into buffer: inout ByteBuffer) {
         // A command whose arguments are all empty still needs an address for the C call; a copy
         // of the bytes is made only then.
         var storage = self.bytes

@@ -53,18 +53,28 @@ public struct RedisCommand: Sendable, Hashable {
     }
 
     /// Adds an integer argument in decimal, as Redis reads scores, TTLs and counts, without making
-    /// a `String` of it first.
+    /// a `String` of it first (one of 16 digits would be a heap allocation).
     public mutating func append(_ argument: Int64) {
-        let start = self.bytes.count
-        if argument < 0 { self.bytes.append(UInt8(ascii: "-")) }
-        let digits = self.bytes.count
+        var digits = 1
         var rest = argument.magnitude
-        repeat {
-            self.bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+        while rest >= 10 {
             rest /= 10
-        } while rest > 0
-        self.bytes[digits...].reverse()
-        self.lengths.append(self.bytes.count - start)
+            digits += 1
+        }
+        let length = digits + (argument < 0 ? 1 : 0)
+        let start = self.bytes.count
+        self.bytes.append(contentsOf: repeatElement(UInt8(ascii: "-"), count: length))
+        // Written from the last digit back; a negative number keeps the "-" in front.
+        self.bytes.withUnsafeMutableBufferPointer { bytes in
+            var index = start + length - 1
+            rest = argument.magnitude
+            repeat {
+                bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                index -= 1
+            } while rest > 0
+        }
+        self.lengths.append(length)
     }
 
     /// The command name in upper case (`"GET"`), for checks and logs; never the arguments, which may be secrets.
