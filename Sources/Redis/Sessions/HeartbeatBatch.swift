@@ -46,8 +46,8 @@ struct HeartbeatBatch: Sendable {
         self.pending[id] = nil
     }
 
-    /// Everything pending, removed, with the sessions whose TTL is due for a refresh (marked as
-    /// refreshed: ``restore(_:)`` undoes that when the write fails).
+    /// Everything pending, removed: the beats, and the TTL refreshes ``accept(_:atMicroseconds:)``
+    /// found due (already marked as done; ``restore(_:)`` undoes that when the write fails).
     mutating func take() -> HeartbeatWrite {
         let write = HeartbeatWrite(beats: self.pending, refreshes: self.refreshes)
         // The next window holds about as many: no rehashing as it fills again.
