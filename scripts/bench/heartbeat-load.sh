@@ -122,4 +122,13 @@ PY
     if [ "$mode" = redis ]; then rcli SHUTDOWN NOSAVE >/dev/null 2>&1 || true; fi
 }
 
+# This VM's speed moves from hour to hour (2026-12-03: the same loop took 1.29-1.84 s): a fixed
+# loop on each core first, so runs on different days can be told apart from code changes.
+for core in 0 1; do
+    taskset -c "$core" python3 -c 'import time
+t = time.perf_counter()
+s = 0
+for i in range(10_000_000): s += i
+print(f"machine: 10 M Python additions on core '"$core"' took {time.perf_counter() - t:.2f} s")'
+done
 for mode in "${modes[@]}"; do run_mode "$mode"; done
