@@ -2,7 +2,7 @@ public import NIOCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Measures how late each event loop of a group runs a task scheduled every 10 ms: a loop blocked
@@ -44,17 +44,17 @@ public final class EventLoopStallProbe: Sendable {
     /// `/proc/thread-self/schedstat`; `nil` where there is none.
     private static func runQueueWaitNanoseconds() -> Int64? {
         #if canImport(Glibc)
-        let descriptor = open("/proc/thread-self/schedstat", O_RDONLY)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: 96)
-        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
-        let fields = buffer[..<count].split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
-        guard fields.count >= 2 else { return nil }
-        return Int64(String(decoding: fields[1], as: UTF8.self))
+            let descriptor = open("/proc/thread-self/schedstat", O_RDONLY)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            var buffer = [UInt8](repeating: 0, count: 96)
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return nil }
+            let fields = buffer[..<count].split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
+            guard fields.count >= 2 else { return nil }
+            return Int64(String(decoding: fields[1], as: UTF8.self))
         #else
-        return nil
+            return nil
         #endif
     }
 }
