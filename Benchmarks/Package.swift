@@ -14,10 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
-        .executableTarget(
-            name: "RealtimeBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
+        benchmarkTarget(
+            "RealtimeBenchmarks",
+            [
                 .product(name: "Realtime", package: "main"),
                 .product(name: "Core", package: "main"),
                 .product(name: "Media", package: "main"),
@@ -27,19 +26,24 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ],
-            path: "Benchmarks/RealtimeBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+            ]
         ),
-        .executableTarget(
-            name: "RedisBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
+        benchmarkTarget(
+            "RedisBenchmarks",
+            [
                 .product(name: "Redis", package: "main"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            path: "Benchmarks/RedisBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+            ]
         ),
     ]
 )
+
+/// One benchmark executable: `Benchmarks/NAME`, run by the ordo-one plugin.
+func benchmarkTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")] + dependencies,
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}

@@ -49,7 +49,8 @@ struct HeartbeatBatch: Sendable {
     /// Everything pending, removed: the beats, and the TTL refreshes ``accept(_:atMicroseconds:)``
     /// found due (already marked as done; ``restore(_:)`` undoes that when the write fails).
     mutating func take() -> HeartbeatWrite {
-        let write = HeartbeatWrite(beats: self.pending, refreshes: self.refreshes)
+        // A session forgotten since its beat was accepted (it ended) is not refreshed.
+        let write = HeartbeatWrite(beats: self.pending, refreshes: self.refreshes.filter { self.known[$0] != nil })
         // The next window holds about as many: no rehashing as it fills again.
         self.pending.removeAll(keepingCapacity: true)
         self.refreshes.removeAll(keepingCapacity: true)

@@ -275,17 +275,16 @@ public final class RedisSessionStore: SessionStore, Service {
     private func write(_ write: HeartbeatWrite) async throws(SessionStoreError) -> [String: HeartbeatOutcome] {
         let ttl = String(self.policy.ttl.milliseconds)
         var zadds: [RedisCommand] = []
-        var beats = write.beats.makeIterator()
-        for start in stride(from: 0, to: write.beats.count, by: self.beatsPerCommand) {
-            let size = min(self.beatsPerCommand, write.beats.count - start)
-            var zadd = RedisCommand(["ZADD", self.keys.alive, "XX", "GT", "CH"])
-            // 16 digits of a µs time, and an id of about 36 bytes.
-            zadd.reserveCapacity(arguments: size * 2, bytes: size * 56)
-            while zadd.count < 5 + size * 2, let (id, time) = beats.next() {
-                zadd.append(time)
-                zadd.append(id)
+        for (index, (id, time)) in write.beats.enumerated() {
+            if index % self.beatsPerCommand == 0 {
+                let size = min(self.beatsPerCommand, write.beats.count - index)
+                var zadd = RedisCommand(["ZADD", self.keys.alive, "XX", "GT", "CH"])
+                // 16 digits of a µs time, and an id of about 36 bytes.
+                zadd.reserveCapacity(arguments: size * 2, bytes: size * 56)
+                zadds.append(zadd)
             }
-            zadds.append(zadd)
+            zadds[zadds.count - 1].append(time)
+            zadds[zadds.count - 1].append(id)
         }
         let replies = try await self.pipeline(
             zadds + write.refreshes.map { RedisCommand(["PEXPIRE", self.keys.session($0), ttl]) })

@@ -86,7 +86,7 @@ func eventually(
 /// Sends `command` and returns the ``RedisError`` it failed with (nil when it succeeded) and how long it took.
 /// How quickly a command must fail when the client knows Redis is away: well under the 1 s
 /// command timeout, so a command that waited for the timeout fails the check, with room for a
-/// loaded test pass that holds a task up (CI has held one for a second; 100 ms was too tight).
+/// loaded test pass that holds a task up (CI's pass 1 has held a test's thread for over a second).
 let failsFast: Duration = .milliseconds(500)
 
 func timedSend(_ client: RedisClient, _ command: RedisCommand = RedisCommand("PING")) async -> (RedisError?, Duration) {
