@@ -209,6 +209,8 @@ let package = Package(
             name: "RESTTests",
             dependencies: [
                 "Core", "Realtime", "REST", "SwitchboardTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
