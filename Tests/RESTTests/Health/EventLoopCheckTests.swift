@@ -53,23 +53,14 @@ import Testing
         _ = try await group.next().submit { try pinCurrentThread(toCPU: cpu) }.get()
         _ = await check.check()
 
-        let done = Atomic(false)
-        let spinners = (0..<4).map { _ in
-            Thread {
-                try? pinCurrentThread(toCPU: cpu)
-                let end = Date().addingTimeInterval(3)
-                while !done.load(ordering: .relaxed), Date() < end {}
-            }
-        }
-        for spinner in spinners { spinner.start() }
-        defer { done.store(true, ordering: .relaxed) }
-        usleep(20_000)
+        let spinners = Spinners(count: 4, onCPU: cpu, realTime: false, for: .seconds(3))
+        defer { spinners.stop() }
         group.next().execute { spinOnTheCPU(for: .milliseconds(80)) }
         let clock = ContinuousClock()
         let started = clock.now
         let report = await check.check()
         let took = clock.now - started
-        done.store(true, ordering: .relaxed)
+        spinners.stop()
 
         #expect(report.isReady, "\(report.detail)")
         // The loop was kept waiting (otherwise this test shows nothing), and its own work counted.
@@ -89,14 +80,8 @@ import Testing
         _ = try await group.next().submit { try pinCurrentThread(toCPU: cpu) }.get()
         _ = await check.check()
 
-        let spinner = Thread {
-            try? pinCurrentThread(toCPU: cpu)
-            guard (try? useRealTimeScheduling()) != nil else { return }
-            let end = Date().addingTimeInterval(0.6)
-            while Date() < end {}
-        }
-        spinner.start()
-        usleep(20_000)
+        let spinner = Spinners(count: 1, onCPU: cpu, realTime: true, for: .milliseconds(600))
+        defer { spinner.stop() }
         let clock = ContinuousClock()
         let started = clock.now
         let report = await check.check()
@@ -105,6 +90,31 @@ import Testing
         #expect(report.isReady, "\(report.detail)")
         #expect(took > .milliseconds(400), "the check answered in \(took)")
         try await group.shutdownGracefully()
+    }
+}
+
+/// Threads pinned to one CPU that spin until stopped or for `duration`; made once they all spin.
+private final class Spinners: Sendable {
+    private let stopped = Atomic(false)
+
+    init(count: Int, onCPU cpu: Int, realTime: Bool, for duration: Duration) {
+        let spinning = Atomic(0)
+        for _ in 0..<count {
+            Thread { [self] in
+                try? pinCurrentThread(toCPU: cpu)
+                if realTime { try? useRealTimeScheduling() }
+                spinning.add(1, ordering: .sequentiallyConsistent)
+                let clock = ContinuousClock()
+                let end = clock.now + duration
+                while !self.stopped.load(ordering: .relaxed), clock.now < end {}
+            }.start()
+        }
+        // A thread is slow to start on a loaded machine: the test must not begin before they spin.
+        while spinning.load(ordering: .sequentiallyConsistent) < count { usleep(1_000) }
+    }
+
+    func stop() {
+        self.stopped.store(true, ordering: .relaxed)
     }
 }
 
