@@ -7,6 +7,9 @@ import Synchronization
 import Testing
 
 /// The `event_loops` readiness check on a loop of its own, so the loop's latency is the test's to set.
+///
+/// Two tests keep a CPU busy, one with a real-time thread: `scripts/test.sh` runs this suite in a
+/// pass of its own, since beside other suites they stall those suites' event loops.
 @Suite struct EventLoopCheckTests {
     @Test func aBlockedLoopIsNotReadyBeforeItIsFreeAndReadyAfter() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -53,7 +56,7 @@ import Testing
         _ = try await group.next().submit { try pinCurrentThread(toCPU: cpu) }.get()
         _ = await check.check()
 
-        let spinners = Spinners(count: 4, onCPU: cpu, realTime: false, for: .seconds(3))
+        let spinners = await Spinners.start(count: 4, onCPU: cpu, realTime: false, for: .seconds(3))
         defer { spinners.stop() }
         group.next().execute { spinOnTheCPU(for: .milliseconds(80)) }
         let clock = ContinuousClock()
@@ -80,7 +83,7 @@ import Testing
         _ = try await group.next().submit { try pinCurrentThread(toCPU: cpu) }.get()
         _ = await check.check()
 
-        let spinner = Spinners(count: 1, onCPU: cpu, realTime: true, for: .milliseconds(600))
+        let spinner = await Spinners.start(count: 1, onCPU: cpu, realTime: true, for: .milliseconds(600))
         defer { spinner.stop() }
         let clock = ContinuousClock()
         let started = clock.now
@@ -97,20 +100,24 @@ import Testing
 private final class Spinners: Sendable {
     private let stopped = Atomic(false)
 
-    init(count: Int, onCPU cpu: Int, realTime: Bool, for duration: Duration) {
+    private init() {}
+
+    static func start(count: Int, onCPU cpu: Int, realTime: Bool, for duration: Duration) async -> Spinners {
+        let spinners = Spinners()
         let spinning = Atomic(0)
         for _ in 0..<count {
-            Thread { [self] in
+            Thread {
                 try? pinCurrentThread(toCPU: cpu)
                 if realTime { try? useRealTimeScheduling() }
                 spinning.add(1, ordering: .sequentiallyConsistent)
                 let clock = ContinuousClock()
                 let end = clock.now + duration
-                while !self.stopped.load(ordering: .relaxed), clock.now < end {}
+                while !spinners.stopped.load(ordering: .relaxed), clock.now < end {}
             }.start()
         }
         // A thread is slow to start on a loaded machine: the test must not begin before they spin.
-        while spinning.load(ordering: .sequentiallyConsistent) < count { usleep(1_000) }
+        while spinning.load(ordering: .sequentiallyConsistent) < count { try? await Task.sleep(for: .milliseconds(1)) }
+        return spinners
     }
 
     func stop() {
