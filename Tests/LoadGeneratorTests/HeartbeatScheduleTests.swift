@@ -48,6 +48,26 @@ import Testing
         }
     }
 
+    @Test func beatsFallOnTicksAndCountingStillMatchesWalkingThem() {
+        // 7 sessions over 1000 ns in ticks of 200: evenly at 0, 142, 285, 428, 571, 714, 857.
+        let schedule = HeartbeatSchedule(sessions: 7, intervalNanoseconds: 1000, tickNanoseconds: 200)
+        #expect((0..<7).map(schedule.offsetNanoseconds(ofSession:)) == [0, 0, 200, 400, 400, 600, 800])
+        var times: [UInt64] = []
+        for round in 0..<5 {
+            for session in 0..<7 { times.append(schedule.scheduledNanoseconds(round: round, session: session)) }
+        }
+        for time in UInt64(0)...4000 {
+            #expect(schedule.beats(before: time) == times.filter { $0 < time }.count, "before \(time)")
+        }
+        // The generator's plan: 20 beats on every millisecond tick, 20,000 a second.
+        let run = HeartbeatSchedule(sessions: 100_000, intervalNanoseconds: 5_000_000_000, tickNanoseconds: 1_000_000)
+        #expect(run.offsetNanoseconds(ofSession: 19) == 0)
+        #expect(run.offsetNanoseconds(ofSession: 20) == 1_000_000)
+        #expect(run.beats(from: 0, to: 1) == 20)
+        #expect(run.beats(from: 1, to: 1_000_000) == 0)
+        #expect(run.beats(from: 123_456_789, to: 1_123_456_789) == 20_000)
+    }
+
     @Test func theCursorWalksBeatsInTimeOrderUpToNow() {
         let schedule = HeartbeatSchedule(sessions: 4, intervalNanoseconds: 1000)
         var cursor = HeartbeatCursor(schedule: schedule, sessions: [0, 1, 2, 3])

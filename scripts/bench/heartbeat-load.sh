@@ -6,7 +6,9 @@
 # per second over 128 keep-alive connections). Prints one summary per mode: ack latency
 # percentiles, server CPU, and, measured inside the heartbeat phase, Redis commands per second and
 # the server's Redis round trips per second. Keeps each JSON summary in $OUT. REDIS_CPU moves
-# redis-server to another core (default 1, the generator's; 0 is the server's). BIN runs a
+# redis-server to another core (default 1, the generator's; 0 is the server's). REDIS_SCHED=idle
+# runs it in SCHED_IDLE, nice at nice 19 (default normal): on a shared core it then takes only
+# time the other process leaves, instead of holding it off for a whole write burst. BIN runs a
 # switchboard binary built before (an A/B comparison) instead of building this checkout.
 #   scripts/bench/heartbeat-load.sh [DURATION] [SESSIONS] [MODES...]     (modes: redis memory)
 # e.g. scripts/bench/heartbeat-load.sh 30 100000 redis memory
@@ -25,6 +27,12 @@ fi
 scratch=${SCRATCH:-.build}
 agents=${AGENTS:-$(( sessions / 2 > 0 ? sessions / 2 : 1 ))}
 redis_cpu=${REDIS_CPU:-1}
+case ${REDIS_SCHED:=normal} in
+    normal) redis_sched=() ;;
+    idle) redis_sched=(chrt --idle 0) ;;
+    nice) redis_sched=(nice -n 19) ;;
+    *) echo "heartbeat-load: unknown REDIS_SCHED $REDIS_SCHED (normal, idle or nice)" >&2; exit 64 ;;
+esac
 port=${PORT:-18383}; redis_port=${REDIS_PORT:-16399}; key=bench-admin-key-0123456789
 out=${OUT:-/tmp/switchboard-bench}
 mkdir -p "$out"
@@ -53,7 +61,7 @@ redis_snapshot() {
 
 start_redis() {
     mkdir -p "$work/redis"
-    taskset -c "$redis_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    taskset -c "$redis_cpu" "${redis_sched[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$work/redis" --logfile "$work/redis/log" &
     pids+=("$!")
     for _ in $(seq 50); do rcli PING 2>/dev/null | grep -q PONG && return; sleep 0.1; done

@@ -45,8 +45,11 @@ public struct HeartbeatLoadGenerator: Sendable {
         let requests = HeartbeatRequests(
             hostHeader: target.hostHeader, apiKey: configuration.apiKey, client: configuration.client,
             runTag: String(random.next() & 0xFFFF_FFFF, radix: 16))
+        let interval = UInt64(configuration.intervalSeconds * 1e9)
+        // Beats on the driver's ticks, unless the interval is not made of whole ticks.
+        let tick = interval % HeartbeatDriver.tickNanoseconds == 0 ? HeartbeatDriver.tickNanoseconds : 1
         let schedule = HeartbeatSchedule(
-            sessions: configuration.sessions, intervalNanoseconds: UInt64(configuration.intervalSeconds * 1e9))
+            sessions: configuration.sessions, intervalNanoseconds: interval, tickNanoseconds: tick)
         let runStart = NIODeadline.now().uptimeNanoseconds + 10_000_000
         let loops = Array(group.makeIterator())
         var started: [NIOLoopBound<HeartbeatDriver>] = []

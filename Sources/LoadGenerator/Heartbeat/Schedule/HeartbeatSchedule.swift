@@ -2,24 +2,33 @@
 /// so the phases are spread evenly and the load is a steady `S / interval` heartbeats per second
 /// instead of bursts.
 ///
+/// Each time is rounded down to a multiple of `tick`: the generator sends what is due once per
+/// tick, and a beat placed between two ticks would wait in the generator until the next one, up to
+/// a whole tick counted as the server's latency. The server sees the same load either way.
+///
 /// Times are nanoseconds on the run's clock (0 is when the sessions phase starts). A beat is due at
 /// its scheduled time whether or not earlier ones were answered, and latency is measured from that
 /// time, so a server that stalls cannot hide behind a generator that waits (coordinated omission).
 public struct HeartbeatSchedule: Sendable, Equatable {
     public let sessions: Int
     public let intervalNanoseconds: UInt64
+    public let tickNanoseconds: UInt64
 
-    public init(sessions: Int, intervalNanoseconds: UInt64) {
-        precondition(sessions > 0 && intervalNanoseconds > 0)
+    /// - Parameter tickNanoseconds: must divide the interval.
+    public init(sessions: Int, intervalNanoseconds: UInt64, tickNanoseconds: UInt64 = 1) {
+        precondition(sessions > 0 && intervalNanoseconds > 0 && tickNanoseconds > 0)
+        precondition(intervalNanoseconds % tickNanoseconds == 0, "the tick must divide the interval")
         self.sessions = sessions
         self.intervalNanoseconds = intervalNanoseconds
+        self.tickNanoseconds = tickNanoseconds
     }
 
     /// Where in each interval session `index` beats.
     @inline(__always)
     public func offsetNanoseconds(ofSession index: Int) -> UInt64 {
         let product = UInt64(index).multipliedFullWidth(by: self.intervalNanoseconds)
-        return UInt64(self.sessions).dividingFullWidth(product).quotient
+        let even = UInt64(self.sessions).dividingFullWidth(product).quotient
+        return even - even % self.tickNanoseconds
     }
 
     /// When session `index` beats for the `round`-th time (round 0 in the first interval).
@@ -34,7 +43,10 @@ public struct HeartbeatSchedule: Sendable, Equatable {
     /// How many beats, over all sessions and rounds, are scheduled before `time`.
     public func beats(before time: UInt64) -> Int {
         let rounds = time / self.intervalNanoseconds
-        let rest = time % self.intervalNanoseconds
+        // A rounded-down time t is below `rest` exactly when the unrounded one is below `rest`
+        // rounded up to a tick: both say "t is at most the last tick before rest".
+        let unrounded = time % self.intervalNanoseconds
+        let rest = (unrounded + self.tickNanoseconds - 1) / self.tickNanoseconds * self.tickNanoseconds
         // offset(i) < rest  <=>  i * interval / S < rest  <=>  i < rest * S / interval (rounded up).
         let product = rest.multipliedFullWidth(by: UInt64(self.sessions))
         let (quotient, remainder) = self.intervalNanoseconds.dividingFullWidth(product)
