@@ -26,19 +26,10 @@ struct EventLoopStallProbeTests {
         try await Task.sleep(for: .milliseconds(50))
         // 300 ms of the thread's own CPU time, not of the wall clock: other tests may keep this
         // thread waiting for a CPU part of the time, and that part is left out.
-        try await group.next().submit {
-            let end = threadCPUTime() + .milliseconds(300)
-            while threadCPUTime() < end {}
-        }.get()
+        try await group.next().submit { spinOnTheCPU(for: .milliseconds(300)) }.get()
         try await Task.sleep(for: .milliseconds(50))
         probe.stop()
         #expect(probe.maximumLateness >= .milliseconds(250), "saw \(probe.maximumLateness)")
         try await group.shutdownGracefully()
     }
-}
-
-private func threadCPUTime() -> Duration {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
 }

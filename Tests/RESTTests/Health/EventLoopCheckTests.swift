@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import REST
+import SwitchboardTestSupport
 import Synchronization
 import Testing
 
@@ -50,11 +51,8 @@ import Testing
     /// A loop sharing one CPU with four spinning threads: 80 ms of its own work takes four or five
     /// times that by the wall clock, and only the 80 ms count.
     @Test func timeWaitingForACPUDoesNotCount() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let check = EventLoopCheck(group: group, limit: .milliseconds(250))
         let cpu = 0
-        _ = try await group.next().submit { try pinCurrentThread(toCPU: cpu) }.get()
-        _ = await check.check()
+        let (group, check) = try await checkedLoop(pinnedToCPU: cpu)
 
         let spinners = await Spinners.start(count: 4, onCPU: cpu, realTime: false, for: .seconds(3))
         defer { spinners.stop() }
@@ -77,11 +75,8 @@ import Testing
     /// brought up to date until it runs, and the check must not take it for blocked meanwhile.
     @Test(.enabled(if: realTimeSchedulingIsAllowed(), "needs CAP_SYS_NICE for SCHED_FIFO"))
     func aLoopWaitingForACPUOnEndIsNotTakenForBlocked() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let check = EventLoopCheck(group: group, limit: .milliseconds(250))
         let cpu = 0
-        _ = try await group.next().submit { try pinCurrentThread(toCPU: cpu) }.get()
-        _ = await check.check()
+        let (group, check) = try await checkedLoop(pinnedToCPU: cpu)
 
         let spinner = await Spinners.start(count: 1, onCPU: cpu, realTime: true, for: .milliseconds(600))
         defer { spinner.stop() }
@@ -125,15 +120,14 @@ private final class Spinners: Sendable {
     }
 }
 
-/// Spins until the calling thread has had `duration` of CPU time.
-private func spinOnTheCPU(for duration: Duration) {
-    func threadCPUTime() -> Duration {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
-    }
-    let end = threadCPUTime() + duration
-    while threadCPUTime() < end {}
+/// A one-loop group whose thread is pinned to `cpu`, and a 250 ms check of it that has run once (so
+/// it knows the loop's thread).
+private func checkedLoop(pinnedToCPU cpu: Int) async throws -> (MultiThreadedEventLoopGroup, EventLoopCheck) {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let check = EventLoopCheck(group: group, limit: .milliseconds(250))
+    _ = try await group.next().submit { try pinCurrentThread(toCPU: cpu) }.get()
+    _ = await check.check()
+    return (group, check)
 }
 
 struct SchedulingError: Error { let call: String }
