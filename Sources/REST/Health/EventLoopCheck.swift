@@ -31,8 +31,7 @@ public struct EventLoopCheck: ReadinessCheck {
             }
             slowest = max(slowest, latency)
         }
-        let microseconds = slowest.components.seconds * 1_000_000 + slowest.components.attoseconds / 1_000_000_000_000
-        return ReadinessReport(isReady: true, detail: "ok, slowest answer \(microseconds) µs")
+        return ReadinessReport(isReady: true, detail: "ok, slowest answer \(slowest.microseconds) µs")
     }
 
     /// How long `loop` took to start a task, less the time its thread waited for a CPU meanwhile;
