@@ -1,15 +1,15 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Core
 
 /// Spins until the calling thread has had `duration` of CPU time, not of the wall clock: on a
 /// loaded machine the thread may wait for a CPU part of the time, and loop probes leave that out.
+/// The time is the scheduler's own (`ThreadScheduling`), the one those probes subtract from; where
+/// the kernel does not give it, the spin falls back to the wall clock.
 public func spinOnTheCPU(for duration: Duration) {
-    func threadCPUTime() -> Duration {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+    guard let start = ThreadScheduling.timesOfCurrentThread()?.onCPUNanoseconds else {
+        let end = ContinuousClock.now + duration
+        while ContinuousClock.now < end {}
+        return
     }
-    let end = threadCPUTime() + duration
-    while threadCPUTime() < end {}
+    let end = start + duration.microseconds * 1000
+    while (ThreadScheduling.timesOfCurrentThread()?.onCPUNanoseconds ?? .max) < end {}
 }
