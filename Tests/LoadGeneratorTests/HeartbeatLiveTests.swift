@@ -54,6 +54,9 @@ import Testing
         #expect(beats.connectionErrors == 0 && beats.timedOut == 0)
         #expect(report.warmup.otherStatus.isEmpty)
         #expect(report.latencyMs.samples == scheduled)
+        // Every beat was acknowledged, so each one's send delay is a part of its latency.
+        #expect(report.sendDelayMs.samples == scheduled)
+        #expect(report.sendDelayMs.p99 <= report.latencyMs.p99 && report.sendDelayMs.max <= report.latencyMs.max)
         // A sanity bound only (a debug build on 2 shared cores); the figures come from the release bench.
         #expect(report.latencyMs.p99 < 1000, "p99 \(report.latencyMs.p99) ms")
         #expect(report.heartbeats.targetPerSecond == 300)
@@ -115,6 +118,7 @@ import Testing
         // The other 80 sessions kept beating: at least their share of the phase was acknowledged.
         #expect(beats.acknowledged >= 80 * 5)
         #expect(report.latencyMs.samples == UInt64(beats.acknowledged))
+        #expect(report.sendDelayMs.samples == UInt64(beats.sent))
     }
 
     /// Creating agents needs an admin key: with an agent key the set-up fails with the status.

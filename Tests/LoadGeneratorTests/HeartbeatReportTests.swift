@@ -29,6 +29,7 @@ import Testing
         statistics.connectionFailed("connect: refused")
         statistics.connectionFailed("later")
         for microseconds in 1...1000 { statistics.recordLatency(nanoseconds: UInt64(microseconds) * 1000) }
+        for microseconds in 1...100 { statistics.recordSendDelay(nanoseconds: UInt64(microseconds) * 1000) }
         return statistics
     }
 
@@ -77,6 +78,9 @@ import Testing
         #expect(abs(latency.p99 - 0.99) < 0.002)
         #expect(abs(latency.p999 - 0.999) < 0.002)
         #expect(abs(latency.max - 1.0) < 0.002)
+        let sendDelay = self.report().sendDelayMs
+        #expect(sendDelay.samples == 100)
+        #expect(abs(sendDelay.p99 - 0.099) < 0.002)
     }
 
     @Test func theJSONHasTheFiguresAndNotTheKey() throws {
@@ -86,6 +90,8 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let latency = try #require(object["latencyMs"] as? [String: Any])
         #expect(latency["p99_9"] != nil)
+        let sendDelay = try #require(object["sendDelayMs"] as? [String: Any])
+        #expect(sendDelay["samples"] as? Int == 100)
         let heartbeats = try #require(object["heartbeats"] as? [String: Any])
         let beats = try #require(heartbeats["beats"] as? [String: Any])
         #expect((beats["otherStatus"] as? [String: Int]) == ["404": 6, "503": 1])
@@ -106,6 +112,7 @@ import Testing
         #expect(total.measured.otherStatus == [404: 12, 503: 2])
         #expect(total.measured.sent == 3980)
         #expect(total.latency.totalCount == 2000)
+        #expect(total.sendDelay.totalCount == 200)
         #expect(total.phase == .sessions, "the earliest loop's phase")
         #expect(HeartbeatStatistics(merging: [first]).phase == .heartbeats)
         #expect(total.firstConnectionError == "connect: refused")

@@ -107,6 +107,9 @@ print(f"sessions={s['created']}/{s['requested']} created/s={s['perSecond']} "
 print(f"ack latency p50={lat['p50']}ms p90={lat['p90']}ms p99={lat['p99']}ms p99.9={lat['p99_9']}ms "
       f"max={lat['max']}ms  server_cpu={srv.get('cpuPercent')}% of one core  "
       f"rss={(srv.get('rssEndKiB') or 0) / 1024:.1f}MiB")
+send = report.get("sendDelayMs") or {}
+print(f"generator send delay (scheduled time to the request's write, a part of the latency above) p50={send.get('p50')}ms "
+      f"p99={send.get('p99')}ms p99.9={send.get('p99_9')}ms max={send.get('max')}ms")
 if not (os.path.exists(sys.argv[2]) and os.path.exists(sys.argv[3])):
     sys.exit(0)
 def load(path):

@@ -91,10 +91,11 @@ public final class InProcessSessionStore: SessionStore {
 
     public func heartbeat(id: String, at time: Timestamp) -> HeartbeatOutcome {
         self.state.withLock { state in
-            guard var session = state.sessions[id] else { return .notFound }
-            guard session.isActive else { return .over(session.state) }
-            session.lastHeartbeatAt = max(session.lastHeartbeatAt, time)
-            state.sessions[id] = session
+            // In place, with one lookup: copying the session out and back would retain and release
+            // each of its strings, on the event loop, for every beat.
+            guard let index = state.sessions.index(forKey: id) else { return .notFound }
+            guard state.sessions.values[index].isActive else { return .over(state.sessions.values[index].state) }
+            state.sessions.values[index].lastHeartbeatAt = max(state.sessions.values[index].lastHeartbeatAt, time)
             return .accepted
         }
     }

@@ -11,9 +11,15 @@ extension LatencyRecording {
     /// Records one round trip, clamped to the histograms' 1 µs to 60 s.
     @inline(__always)
     mutating func recordLatency(nanoseconds: UInt64) {
-        let microseconds = min(max((nanoseconds + 500) / 1000, 1), 60_000_000)
+        let microseconds = Self.histogramMicroseconds(nanoseconds)
         self.latency.record(microseconds)
         self.intervalLatency.record(microseconds)
+    }
+
+    /// `nanoseconds` in whole microseconds, clamped to the histograms' range.
+    @inline(__always)
+    static func histogramMicroseconds(_ nanoseconds: UInt64) -> UInt64 {
+        min(max((nanoseconds + 500) / 1000, 1), 60_000_000)
     }
 
     /// p99 since the last progress line, `nil` when nothing was measured.

@@ -76,6 +76,9 @@ public struct HeartbeatReport: Codable, Sendable {
     public var heartbeats: Heartbeats
     /// Scheduled send time to the end of the 204, measured heartbeats only.
     public var latencyMs: LatencySummary
+    /// Scheduled send time to the write of the request, every measured heartbeat sent: the part of
+    /// ``latencyMs`` the generator itself adds by sending late.
+    public var sendDelayMs: LatencySummary
     public var connections: Connections
     public var server: Server?
     public var durationSeconds: Double
@@ -112,6 +115,7 @@ public struct HeartbeatReport: Codable, Sendable {
             firstUnexpectedResponse: statistics.firstUnexpectedResponse
         )
         self.latencyMs = LatencySummary(statistics.latency)
+        self.sendDelayMs = LatencySummary(statistics.sendDelay)
         self.connections = Connections(
             requested: configuration.connections, connects: statistics.connects, errors: statistics.connectionErrors,
             firstError: statistics.firstConnectionError)

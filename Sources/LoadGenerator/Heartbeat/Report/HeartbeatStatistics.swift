@@ -76,8 +76,16 @@ public struct HeartbeatStatistics: LatencyRecording, Sendable {
     public var latency = LoopStatistics.makeHistogram()
     /// The same since the last progress line.
     public var intervalLatency = LoopStatistics.makeHistogram()
+    /// Measured heartbeats: scheduled time to the write of the request, microseconds. The part of
+    /// ``latency`` the generator adds itself (a busy or descheduled generator sends late), so a
+    /// tail can be told apart from the server's.
+    public var sendDelay = LoopStatistics.makeHistogram()
 
     public init() {}
+
+    mutating func recordSendDelay(nanoseconds: UInt64) {
+        self.sendDelay.record(Self.histogramMicroseconds(nanoseconds))
+    }
 
     mutating func connectionFailed(_ reason: String) {
         self.connectionErrors += 1
@@ -109,5 +117,6 @@ public struct HeartbeatStatistics: LatencyRecording, Sendable {
         self.queued += other.queued
         self.latency.add(other.latency)
         self.intervalLatency.add(other.intervalLatency)
+        self.sendDelay.add(other.sendDelay)
     }
 }

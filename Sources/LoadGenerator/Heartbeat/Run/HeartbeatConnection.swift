@@ -52,7 +52,7 @@ final class HeartbeatConnection {
     /// Writes `request`; the connection must be idle.
     func send(_ request: HeartbeatWorkQueue.Request, now: UInt64) {
         guard let channel = self.channel else { preconditionFailure("an idle connection has a channel") }
-        self.driver.write(request, into: &self.outbound)
+        self.driver.write(request, into: &self.outbound, now: now)
         self.machine.requestSent(now: now)
         self.inFlight = request
         channel.writeAndFlush(self.outbound, promise: nil)

@@ -165,8 +165,8 @@ final class HeartbeatDriver {
 
     // MARK: Called by the connections
 
-    /// Renders `request` into `buffer`; the connection sends it right after.
-    func write(_ request: HeartbeatWorkQueue.Request, into buffer: inout ByteBuffer) {
+    /// Renders `request` into `buffer`; the connection sends it right after, at `now`.
+    func write(_ request: HeartbeatWorkQueue.Request, into buffer: inout ByteBuffer, now: UInt64) {
         self.inFlight += 1
         switch request {
         case .createAgent(let index):
@@ -174,9 +174,10 @@ final class HeartbeatDriver {
         case .createSession(let local):
             let agent = self.agentIDs[self.cursor.sessions[local] % self.agentIDs.count]
             self.requests.writeCreateSession(agentID: agent, into: &buffer)
-        case .heartbeat(let local, _, let isMeasured):
+        case .heartbeat(let local, let scheduled, let isMeasured):
             self.requests.writeHeartbeat(sessionID: self.sessionIDs[local], into: &buffer)
             self.countBeat(isMeasured) { $0.sent += 1 }
+            if isMeasured { self.statistics.recordSendDelay(nanoseconds: now > scheduled ? now - scheduled : 0) }
         }
     }
 
