@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct PostgresFaultTests {
     @Test func aStoppedDatabaseFailsFastAndThePoolRecoversByItself() async throws {
         try await withPrivateCluster { cluster in
-            let connector = PostgresConnector(url: cluster.url, connectTimeout: .seconds(1), queryTimeout: .seconds(2))
+            let connector = PostgresConnector(url: cluster.url, connectTimeout: .seconds(5), queryTimeout: .seconds(2))
             try await withPostgresDatabase(connector, configure: { $0.retryAfter = .milliseconds(300) }) { database in
                 try await database.ping()  // leaves an idle connection for the first request to find broken
                 try await cluster.stop()
@@ -17,9 +17,10 @@ import Testing
                 for attempt in 1...3 {
                     let (error, elapsed) = await sqlFailure { try await database.ping() }
                     #expect(error?.kind == .unavailable, "attempt \(attempt)")
-                    // Fast: well inside the 1 s connect timeout, not waiting for it (310 ms was
-                    // seen with pass 2's load on 2 cores; a hang would take the full second).
-                    #expect(elapsed < .milliseconds(600), "attempt \(attempt): \(elapsed)")
+                    // Fast: not waiting for the connect timeout, which a hang would take in full.
+                    // The timeout is long so that the bound can be too: with pass 2's load on 2
+                    // cores an attempt took 310 ms once and 757 ms another time.
+                    #expect(elapsed < .milliseconds(2500), "attempt \(attempt): \(elapsed)")
                 }
                 try await cluster.restart()
                 try await expectRecovery(of: database, within: .seconds(5))
