@@ -64,6 +64,7 @@ import Testing
         #expect(report.connections.errors == 0, "\(report.connections.firstError ?? "")")
         #expect(report.connections.connects == 8)
         #expect(report.server?.cpuPercent != nil)
+        #expect((report.generatorCPUPercent ?? 0) > 0, "the generator's own CPU was not read")
         #expect(report.server?.rssPeakKiB != nil)
         #expect(report.durationSeconds < 15)
     }

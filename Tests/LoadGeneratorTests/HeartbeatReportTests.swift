@@ -47,7 +47,8 @@ import Testing
         HeartbeatReport(
             statistics: self.statistics(), configuration: self.configuration(), agentSeconds: 0.05,
             sessionSeconds: 0.25, measuredSeconds: 10, durationSeconds: 12.34567,
-            server: .init(pid: 42, cpuPercent: 41.26, cpuSeconds: 4.1234, rssStartKiB: 1, rssEndKiB: 3, rssPeakKiB: 4))
+            server: .init(pid: 42, cpuPercent: 41.26, cpuSeconds: 4.1234, rssStartKiB: 1, rssEndKiB: 3, rssPeakKiB: 4),
+            generatorCPUPercent: 38.46)
     }
 
     @Test func setupRatesAndBeatCounts() {
@@ -66,6 +67,7 @@ import Testing
         #expect(report.warmup.sent == 50)
         #expect(report.connections == .init(requested: 128, connects: 9, errors: 2, firstError: "connect: refused"))
         #expect(report.server?.cpuPercent == 41.3)
+        #expect(report.generatorCPUPercent == 38.5)
         #expect(report.server?.cpuSeconds == 4.123)
         #expect(report.durationSeconds == 12.346)
     }

@@ -4,9 +4,9 @@
 # generator creates SESSIONS sessions over AGENTS agents (default SESSIONS / 2: a console and a
 # softphone each), then heartbeats each one every 5 s for DURATION seconds (SESSIONS / 5 heartbeats
 # per second over 128 keep-alive connections). Prints one summary per mode: ack latency
-# percentiles and the generator's own send delay, server CPU, and, measured inside the heartbeat
-# phase, the CPU of the generator and of Redis, Redis commands per second and the server's Redis
-# round trips per second. Keeps each JSON summary in $OUT. REDIS_CPU moves
+# percentiles and the generator's own send delay, the CPU of the server and of the generator, and,
+# measured inside the heartbeat phase, Redis's CPU, commands per second and the server's Redis round
+# trips per second. Keeps each JSON summary in $OUT. REDIS_CPU moves
 # redis-server to another core (default 1, the generator's; 0 is the server's). REDIS_SCHED=idle
 # runs it in SCHED_IDLE, nice at nice 19 (default normal): on a shared core it then takes only
 # time the other process leaves, instead of holding it off for a whole write burst. BIN runs a
@@ -51,18 +51,11 @@ trap cleanup EXIT
 
 rcli() { taskset -c "$redis_cpu" redis-cli -p "$redis_port" "$@"; }
 
-# One reading in the heartbeat phase: the time; the CPU ticks (user + system) of the generator and
-# of redis-server, which share core 1; then, in redis mode, `cmdstat_NAME calls` lines.
-phase_snapshot() {
+# One reading of Redis: the time, `cmdstat_NAME calls` lines, and its CPU (user + system) in
+# milliseconds.
+redis_snapshot() {
     date +%s.%N
-    local generator
-    generator=$(pgrep -f " heartbeats --port $port " | head -1)
-    for who in generator:$generator redis:${redis_pid:-}; do
-        local pid=${who#*:}
-        # After the parenthesised name, field 3 (state) comes first: utime and stime are 12th and 13th.
-        [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && sed 's/.*) //' "/proc/$pid/stat" | awk -v who="${who%%:*}" '{ print "cpu_" who, $12 + $13 }'
-    done
-    [ "$mode" = redis ] || return 0
+    rcli INFO cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ { ms += $2 * 1000 } END { printf "cpu_ms %d\n", ms }'
     rcli INFO commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\),.*/\1 \2/p'
     rcli INFO stats | tr -d '\r' | sed -n 's/^total_commands_processed:\([0-9]*\)/total_commands_processed \1/p'
     # The server's own count of writes to Redis: each is one pipelined round trip.
@@ -73,15 +66,13 @@ start_redis() {
     mkdir -p "$work/redis"
     taskset -c "$redis_cpu" "${redis_sched[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$work/redis" --logfile "$work/redis/log" &
-    redis_pid=$!
-    pids+=("$redis_pid")
+    pids+=("$!")
     for _ in $(seq 50); do rcli PING 2>/dev/null | grep -q PONG && return; sleep 0.1; done
     echo "heartbeat-load: redis-server did not start" >&2; cat "$work/redis/log" >&2; exit 1
 }
 
 run_mode() {
     local mode=$1 redis_env=()
-    redis_pid=
     rm -f "$work/first" "$work/last"
     if [ "$mode" = redis ]; then start_redis; redis_env=(REDIS_URL="redis://127.0.0.1:$redis_port/0"); fi
     mkdir -p "$work/$mode"
@@ -100,13 +91,13 @@ run_mode() {
         { seen=0
         while IFS= read -r line; do
             printf '%s\n' "$line" >&2
-            if [[ "$line" == *" heartbeats "* ]]; then
+            if [ "$mode" = redis ] && [[ "$line" == *" heartbeats "* ]]; then
                 seen=$((seen + 1))
-                if [ "$seen" -eq 1 ]; then phase_snapshot > "$work/first"
-                elif [ "$seen" -ge $((duration - 3)) ]; then phase_snapshot > "$work/last"; fi
+                if [ "$seen" -eq 1 ]; then redis_snapshot > "$work/first"
+                elif [ "$seen" -ge $((duration - 3)) ]; then redis_snapshot > "$work/last"; fi
             fi
         done; }
-    python3 - "$out/heartbeats-$mode.json" "$work/first" "$work/last" "$(getconf CLK_TCK)" <<'PY'
+    python3 - "$out/heartbeats-$mode.json" "$work/first" "$work/last" <<'PY'
 import json, os, sys
 report = json.load(open(sys.argv[1]))
 s, hb, lat, srv = report["sessions"], report["heartbeats"], report["latencyMs"], report.get("server") or {}
@@ -122,6 +113,7 @@ print(f"ack latency p50={lat['p50']}ms p90={lat['p90']}ms p99={lat['p99']}ms p99
 send = report.get("sendDelayMs") or {}
 print(f"generator send delay (scheduled time to the request's write, a part of the latency above) p50={send.get('p50')}ms "
       f"p99={send.get('p99')}ms p99.9={send.get('p99_9')}ms max={send.get('max')}ms")
+print(f"generator_cpu={report.get('generatorCPUPercent')}% of one core over the measured phase")
 if not (os.path.exists(sys.argv[2]) and os.path.exists(sys.argv[3])):
     sys.exit(0)
 def load(path):
@@ -129,18 +121,14 @@ def load(path):
     return float(lines[0]), {k: int(v) for k, v in (l.split() for l in lines[1:] if l.strip())}
 t0, a = load(sys.argv[2]); t1, b = load(sys.argv[3])
 if t1 - t0 < 1:
-    print("heartbeat phase too short to measure (need DURATION >= 3)")
+    print("redis: heartbeat phase too short to measure (need DURATION >= 3)")
     sys.exit(0)
 seconds = t1 - t0
+# This script's own INFO calls are left out: three per reading.
 def rate(name): return (b.get(name, 0) - a.get(name, 0)) / seconds
-core1 = ", ".join(f"{who}={rate('cpu_' + who) / int(sys.argv[4]) * 100:.1f}%"
-                  for who in ("generator", "redis") if "cpu_" + who in a and "cpu_" + who in b)
-print(f"core 1 over {seconds:.1f} s of heartbeating, percent of the core: {core1 or 'not read'}")
-if "total_commands_processed" not in b:
-    sys.exit(0)
-# This script's own INFO calls are left out: two per reading.
+print(f"redis_cpu={rate('cpu_ms') / 10:.1f}% of one core (INFO cpu over {seconds:.1f} s of heartbeating)")
 total = rate("total_commands_processed") - rate("info")
-calls = {k: rate(k) for k in b if k not in ("info", "total_commands_processed", "round_trips") and not k.startswith("cpu_")}
+calls = {k: rate(k) for k in b if k not in ("info", "total_commands_processed", "round_trips", "cpu_ms")}
 top = ", ".join(f"{k}={v:.1f}/s" for k, v in sorted(calls.items(), key=lambda kv: -kv[1]) if v > 0)
 print(f"redis commands/s={total:.1f} (total_commands_processed over {seconds:.1f} s of heartbeating, "
       f"this script's INFO excluded); per command: {top or 'none'}")

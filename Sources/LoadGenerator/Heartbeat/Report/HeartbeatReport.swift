@@ -81,6 +81,9 @@ public struct HeartbeatReport: Codable, Sendable {
     public var sendDelayMs: LatencySummary
     public var connections: Connections
     public var server: Server?
+    /// The generator's own CPU over the measured phase, percent of one core: on a machine where it
+    /// shares a core with Redis, whether that core had time to spare.
+    public var generatorCPUPercent: Double?
     public var durationSeconds: Double
     public var configuration: HeartbeatConfiguration
 
@@ -94,7 +97,8 @@ public struct HeartbeatReport: Codable, Sendable {
         sessionSeconds: Double,
         measuredSeconds: Double,
         durationSeconds: Double,
-        server: Server? = nil
+        server: Server? = nil,
+        generatorCPUPercent: Double? = nil
     ) {
         self.agents = Setup(
             requested: configuration.agents, created: statistics.agentsCreated, seconds: Self.rounded(agentSeconds),
@@ -121,10 +125,11 @@ public struct HeartbeatReport: Codable, Sendable {
             firstError: statistics.firstConnectionError)
         self.server = server.map { server in
             var server = server
-            server.cpuPercent = server.cpuPercent.map { ($0 * 10).rounded() / 10 }
+            server.cpuPercent = server.cpuPercent.map(Self.toATenth)
             server.cpuSeconds = server.cpuSeconds.map(Self.rounded)
             return server
         }
+        self.generatorCPUPercent = generatorCPUPercent.map(Self.toATenth)
         self.durationSeconds = Self.rounded(durationSeconds)
         self.configuration = configuration
     }
@@ -141,6 +146,10 @@ public struct HeartbeatReport: Codable, Sendable {
     /// To the millisecond.
     private static func rounded(_ value: Double) -> Double {
         (value * 1000).rounded() / 1000
+    }
+
+    private static func toATenth(_ value: Double) -> Double {
+        (value * 10).rounded() / 10
     }
 
     /// Per second, to a tenth.

@@ -114,12 +114,14 @@ public struct HeartbeatLoadGenerator: Sendable {
         let pid = configuration.serverPID
         var memory = pid.map(MemorySamples.init(pid:))
         let cpuStart = pid.flatMap(CPUSample.init(pid:))
+        let ownCPUStart = CPUSample.ofThisProcess()
         while clock.now() < measureEnd {
             let left = measureEnd - clock.now()
             try await Task.sleep(for: .nanoseconds(Int64(min(left, 1_000_000_000))))
             memory?.sample()
         }
         let cpuEnd = pid.flatMap(CPUSample.init(pid:))
+        let ownCPUEnd = CPUSample.ofThisProcess()
 
         for finished in try await Self.onLoops(drivers, { $0.finished }) { try await finished.get() }
         let runEnd = clock.now()
@@ -139,7 +141,8 @@ public struct HeartbeatLoadGenerator: Sendable {
             sessionSeconds: Double(sessionsEnd - sessionsStart) / 1e9,
             measuredSeconds: Double(measureEnd - measureStart) / 1e9,
             durationSeconds: Double(runEnd) / 1e9,
-            server: server
+            server: server,
+            generatorCPUPercent: ownCPUStart.flatMap { start in ownCPUEnd.flatMap { $0.percent(since: start) } }
         )
     }
 

@@ -52,6 +52,11 @@ struct CPUSample: Sendable, Equatable {
         self.init(ticks: ticks, uptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
     }
 
+    /// Reads this process now.
+    static func ofThisProcess() -> Self? {
+        Self(pid: getpid())
+    }
+
     /// CPU seconds used between two samples.
     func seconds(since earlier: Self, ticksPerSecond: Double = ProcessCPU.ticksPerSecond) -> Double {
         Double(self.ticks &- earlier.ticks) / ticksPerSecond
