@@ -335,7 +335,7 @@ import Testing
             try await withBlockingIO {
                 let client = try RawWebSocketClient.connect(port: running.port)
                 let started = ContinuousClock.now
-                let drain = Task { await webSocketServer.drain(timeout: .seconds(30)) }
+                let drain = Task { await webSocketServer.drain(timeout: .seconds(5)) }
                 defer { drain.cancel() }
                 try client.expectClose(code: 1001, timeout: .seconds(2))
                 #expect(client.waitForTCPClose(timeout: .seconds(2)), "the server never closed a silent client")
