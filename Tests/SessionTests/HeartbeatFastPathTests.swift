@@ -3,8 +3,9 @@ import Foundation
 import SwitchboardTestSupport
 import Testing
 
-/// Heartbeats of known sessions are answered before the router; these tests hold the two ways to
-/// the same answer, and keep responses in request order on a pipelined connection.
+/// Heartbeats of known sessions are answered from the bytes read, before NIO's decoder and the
+/// router; these tests hold the two ways to the same answer, keep responses in request order on a
+/// pipelined connection, and leave anything odd on a connection to the decoder.
 @Suite("Heartbeat fast path")
 struct HeartbeatFastPathTests {
     @Test("The fast answer is the routed answer, and both keep the session alive", arguments: SessionBackend.allCases)
@@ -14,6 +15,10 @@ struct HeartbeatFastPathTests {
             try await Task.sleep(for: .milliseconds(20))
             let fastBefore = try await Self.fastHeartbeats(api)
             try await Self.withConnection(to: running) { client in
+                // A connection's first request always goes through NIO's upgrade negotiation.
+                let first = try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key)
+                #expect(first.status == 204)
+                #expect(try await Self.fastHeartbeats(api) == fastBefore)
                 // No query: the fast path answers. A query sends the same request through the router.
                 let fast = try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key)
                 #expect(try await Self.fastHeartbeats(api) == fastBefore + 1)
@@ -106,6 +111,7 @@ struct HeartbeatFastPathTests {
                     idle.close()
                 }
                 #expect(try idle.request("GET", "/health").status == 200)
+                #expect(try beating.request("GET", "/health").status == 200)
                 // 2.5 s of beats 250 ms apart: more than twice the timeout, never that long silent.
                 for _ in 0..<10 {
                     #expect(
@@ -116,6 +122,64 @@ struct HeartbeatFastPathTests {
                 #expect(try beating.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key).status == 204)
             }
             #expect(try await Self.fastHeartbeats(api) == fastBefore + 11)
+        }
+    }
+
+    @Test("A heartbeat arriving a few bytes at a time is still answered fast")
+    func splitAcrossReads() async throws {
+        try await Self.withOpenSession(.memory) { running, api, id in
+            let fastBefore = try await Self.fastHeartbeats(api)
+            try await Self.withConnection(to: running) { client in
+                #expect(try client.request("GET", "/health").status == 200)
+                let request = RawHTTPClient.encodeRequest(
+                    "POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key, port: running.port)
+                for start in stride(from: 0, to: request.count, by: 7) {
+                    try client.sendRaw(Array(request[start..<min(start + 7, request.count)]))
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                #expect(try client.readResponse().status == 204)
+            }
+            #expect(try await Self.fastHeartbeats(api) == fastBefore + 1)
+        }
+    }
+
+    @Test("After a chunked request the connection is the decoder's: still served, in order, all routed")
+    func chunkedLeavesConnectionToDecoder() async throws {
+        try await Self.withOpenSession(.memory) { running, api, id in
+            let fastBefore = try await Self.fastHeartbeats(api)
+            try await Self.withConnection(to: running) { client in
+                #expect(try client.request("GET", "/health").status == 200)
+                #expect(try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key).status == 204)
+                #expect(try await Self.fastHeartbeats(api) == fastBefore + 1)
+                let chunked = RawHTTPClient.encodeRequest(
+                    "POST", "/v1/sessions/\(id)/heartbeat",
+                    headers: Self.key + [("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")],
+                    port: running.port)
+                // The chunked request and a heartbeat behind it in one write: the framer stops at
+                // the first and leaves both, and everything after, to the decoder.
+                let heartbeat = RawHTTPClient.encodeRequest(
+                    "POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key, port: running.port)
+                try client.sendRaw(chunked + Array("2\r\n{}\r\n0\r\n\r\n".utf8) + heartbeat)
+                #expect(try client.readResponse().status == 204)
+                #expect(try client.readResponse().status == 204)
+                #expect(try client.request("POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key).status == 204)
+            }
+            #expect(try await Self.fastHeartbeats(api) == fastBefore + 1)
+        }
+    }
+
+    @Test("A heartbeat with Connection: close takes the routed way, and its connection closes")
+    func connectionCloseIsRouted() async throws {
+        try await Self.withOpenSession(.memory) { running, api, id in
+            let fastBefore = try await Self.fastHeartbeats(api)
+            try await Self.withConnection(to: running) { client in
+                #expect(try client.request("GET", "/health").status == 200)
+                let closing = try client.request(
+                    "POST", "/v1/sessions/\(id)/heartbeat", headers: Self.key + [("Connection", "close")])
+                #expect(closing.status == 204)
+                #expect(client.waitForClose())
+            }
+            #expect(try await Self.fastHeartbeats(api) == fastBefore)
         }
     }
 

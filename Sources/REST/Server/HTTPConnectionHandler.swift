@@ -2,25 +2,31 @@ import NIOCore
 import NIOHTTP1
 
 /// One HTTP/1 connection, between NIO's HTTP/1 codec and the HTTPTypes codec in front of the
-/// router: runs ``HTTPConnectionStateMachine`` (idle timeout, close on shutdown) over every request,
-/// and ``HeartbeatFastPathStateMachine`` to answer heartbeats of known sessions on the event loop.
-/// Every other part passes through unchanged.
+/// router: runs ``HTTPConnectionStateMachine`` (idle timeout, close on shutdown) over every request.
+/// Requests and responses pass through unchanged. ``HeartbeatFastPathHandler``, ahead of the codec,
+/// asks it whether the connection is free for a fast answer and reports the answers it sends.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let fastPath: HeartbeatFastPath?
     private var connection: HTTPConnectionStateMachine
-    private var heartbeats = HeartbeatFastPathStateMachine()
-    private var knownKey: KnownKey?
     private var idleTimer: Scheduled<Void>?
 
-    /// - Parameter fastPath: answers heartbeats before the router; `nil` leaves them all to it.
-    init(idleTimeout: TimeAmount?, fastPath: HeartbeatFastPath?) {
+    init(idleTimeout: TimeAmount?) {
         self.connection = HTTPConnectionStateMachine(idleTimeout: idleTimeout, now: .now())
-        self.fastPath = fastPath
+    }
+
+    /// Whether a response written now would be in order, and the decoder has read every one of the
+    /// `headsGiven` request heads it was given (a head it refused leaves the connection to it).
+    func isIdle(headsGiven: Int) -> Bool {
+        self.connection.isIdle && self.connection.headsRead == headsGiven
+    }
+
+    /// A request was answered ahead of the codec while ``isIdle(headsGiven:)``.
+    func answeredAhead(now: NIODeadline) {
+        self.connection.answeredAhead(now: now)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -51,55 +57,26 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = self.unwrapInboundIn(data)
         let now = NIODeadline.now()
-        switch part {
+        switch self.unwrapInboundIn(data) {
         case .head(let head): self.connection.readHead(keepAlive: head.isKeepAlive, now: now)
         case .body: self.connection.readBody(now: now)
         case .end: self.connection.readEnd(now: now)
         }
-        guard let fastPath = self.fastPath else {
-            context.fireChannelRead(data)
-            return
-        }
-        let action: HeartbeatFastPathStateMachine.Action
-        switch part {
-        case .head(let head):
-            action = self.heartbeats.head(head, candidate: fastPath.candidate(head, knownKey: &self.knownKey))
-        case .body: action = self.heartbeats.body(part)
-        case .end: action = self.heartbeats.end(part)
-        }
-        switch action {
-        case .none:
-            break
-        case .forward(let parts):
-            for part in parts { context.fireChannelRead(self.wrapInboundOut(part)) }
-        case .tryAnswer(let candidate):
-            if let response = fastPath.answer(candidate) {
-                context.write(self.wrapOutboundOut(.head(response)), promise: nil)
-                self.writeEnd(self.wrapOutboundOut(.end(nil)), promise: nil, context: context, flush: true)
-                fastPath.answered(since: now)
-            } else {
-                for part in self.heartbeats.declined(candidate) { context.fireChannelRead(self.wrapInboundOut(part)) }
-            }
-        }
+        context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let part = self.unwrapOutboundIn(data)
-        self.heartbeats.routerWrote(part)
-        guard case .end = part else {
+        guard case .end = self.unwrapOutboundIn(data) else {
             context.write(data, promise: promise)
             return
         }
-        self.writeEnd(data, promise: promise, context: context, flush: false)
+        self.writeEnd(data, promise: promise, context: context)
     }
 
-    /// Writes the end of a response, fast or routed, and does what the connection's rules say
-    /// then. A close waits for the write to finish: closing with it still pending would drop it.
-    private func writeEnd(
-        _ data: NIOAny, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext, flush: Bool
-    ) {
+    /// Writes the end of a response and does what the connection's rules say then. A close waits
+    /// for the write to finish: closing with it still pending would drop it.
+    private func writeEnd(_ data: NIOAny, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
         switch self.connection.wroteEnd(now: .now()) {
         case .close:
             let written = context.eventLoop.makePromise(of: Void.self)
@@ -114,11 +91,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .none:
             break
         }
-        if flush {
-            context.writeAndFlush(data, promise: promise)
-        } else {
-            context.write(data, promise: promise)
-        }
+        context.write(data, promise: promise)
     }
 
     private func run(_ action: HTTPConnectionStateMachine.Action, context: ChannelHandlerContext) {

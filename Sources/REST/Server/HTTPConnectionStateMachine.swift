@@ -6,10 +6,10 @@ import NIOCore
 /// the HTTPTypes the router sees cannot tell apart from HTTP/1.1).
 ///
 /// The rules are Hummingbird's `HTTPConnectionStateHandler`'s. They live here because that handler
-/// sits behind the HTTPTypes codec, and the heartbeat fast path answers before the codec (its
-/// conversion both ways cost more than the heartbeat itself). A connection that only heartbeats
-/// must count as busy, so one machine sees every request and response of the connection, fast or
-/// routed.
+/// sits behind the HTTPTypes codec, and the heartbeat fast path answers before NIO's HTTP/1 codec
+/// (decoding, encoding and converting cost more than the heartbeat itself). A connection that only
+/// heartbeats must count as busy, so the fast path reports its answers here too
+/// (``answeredAhead(now:)``), and asks whether the connection is free for one (``isIdle``).
 struct HTTPConnectionStateMachine {
     enum Action: Equatable {
         case none
@@ -21,6 +21,8 @@ struct HTTPConnectionStateMachine {
 
     let idleTimeout: TimeAmount?
     private var requestsInProgress = 0
+    /// Request heads the decoder has read, to check that it saw every head it was given.
+    private(set) var headsRead = 0
     private var isRequestBeingRead = false
     private var lastActive: NIODeadline
     private var isActive = false
@@ -47,6 +49,7 @@ struct HTTPConnectionStateMachine {
         self.lastActive = now
         self.isRequestBeingRead = true
         self.requestsInProgress += 1
+        self.headsRead += 1
         if !keepAlive { self.closeAfterLastResponse = true }
     }
 
@@ -59,6 +62,17 @@ struct HTTPConnectionStateMachine {
     mutating func readEnd(now: NIODeadline) {
         self.lastActive = now
         self.isRequestBeingRead = false
+    }
+
+    /// Whether no request is being read or answered: a response written now would be in order.
+    var isIdle: Bool {
+        self.requestsInProgress == 0 && !self.isRequestBeingRead && !self.closeAfterLastResponse
+    }
+
+    /// A request was answered ahead of the decoder (the heartbeat fast path, only while
+    /// ``isIdle``); it counts as activity for the idle timeout, whose timer is armed while idle.
+    mutating func answeredAhead(now: NIODeadline) {
+        self.lastActive = now
     }
 
     /// A response was written to its end.

@@ -59,14 +59,11 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             let upgrader = self.webSocketServer.makeUpgrader(for: channel) { _ in Negotiated.webSocket }
             let idleTimeout = self.configuration.idleTimeout
-            let heartbeats = self.configuration.heartbeats
             let upgradeConfiguration = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        // Ahead of the HTTPTypes codec, so that a fast heartbeat skips its conversions.
-                        try channel.pipeline.syncOperations.addHandler(
-                            HTTPConnectionHandler(idleTimeout: idleTimeout, fastPath: heartbeats))
+                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(idleTimeout: idleTimeout))
                         try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                         let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel,
@@ -79,6 +76,10 @@ public struct OnePortChildChannel: ServerChildChannel, HTTPChannelHandler {
                     }
                 }
             )
+            if let heartbeats = self.configuration.heartbeats {
+                // Ahead of the decoder, so that a fast heartbeat is neither decoded nor encoded.
+                try channel.pipeline.syncOperations.addHandler(HeartbeatFastPathHandler(fastPath: heartbeats))
+            }
             var pipelineConfiguration = NIOUpgradableHTTPServerPipelineConfiguration(
                 upgradeConfiguration: upgradeConfiguration)
             pipelineConfiguration.enablePipelining = false  // NIOAsyncChannel serialises requests

@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Metrics
 import NIOCore
-import NIOHTTP1
 import Storage
 import Synchronization
 
@@ -16,7 +15,9 @@ import Synchronization
 /// fast path answers a heartbeat of a session the store already holds on the event loop that read
 /// it, with the same status and fields; everything else (unknown or ended sessions, bad keys, CORS,
 /// rate-limit refusals) still goes through the router, which stays the one place that defines the
-/// route.
+/// route. It reads the request's bytes and writes the answer's (``HeartbeatFastPathHandler``):
+/// with the answer moved out of the router, NIO's HTTP/1 decoding and encoding of the head were
+/// the largest share of what was left.
 final class HeartbeatFastPath: Sendable {
     let coordinator: SessionCoordinator
     let keyRing: APIKeyRing
@@ -52,35 +53,44 @@ final class HeartbeatFastPath: Sendable {
     /// The heartbeat `head` asks for, when the fast path may answer it. `knownKey` is the
     /// connection's last key and its caller: a console sends the same key every time, and the key
     /// ring never changes while the server runs, so the HMAC of the key is worked out once.
-    func candidate(_ head: HTTPRequestHead, knownKey: inout KnownKey?) -> HeartbeatCandidate? {
-        guard head.method == .POST, head.version == .http1_1, self.storageGate.isOpen,
-            let sessionID = Self.sessionID(inHeartbeatPath: head.uri),
-            let key = Self.apiKey(ofBodilessRequest: head.headers)
-        else { return nil }
-        let caller: Caller
-        if let knownKey, knownKey.key == key {
-            caller = knownKey.caller
-        } else {
-            guard let found = self.keyRing.caller(for: key) else { return nil }
-            knownKey = KnownKey(key: key, caller: found)
-            caller = found
+    func candidate(_ head: HTTPRequestHeadBytes, knownKey: inout KnownKey?) -> HeartbeatCandidate? {
+        guard head.method == .post, head.isHTTP11, head.contentLength == 0, self.storageGate.isOpen else { return nil }
+        return head.withUnsafeBytes { raw -> HeartbeatCandidate? in
+            guard let sessionID = Self.sessionID(inHeartbeatPath: raw, head.target),
+                let key = Self.apiKey(ofPlainHeartbeat: head, raw)
+            else { return nil }
+            if let knownKey, HTTPRequestHeadBytes.equals(raw, key, knownKey.key) {
+                return HeartbeatCandidate(sessionID: sessionID, caller: knownKey.caller)
+            }
+            let presented = String(decoding: UnsafeRawBufferPointer(rebasing: raw[key]), as: UTF8.self)
+            guard let caller = self.keyRing.caller(for: presented) else { return nil }
+            knownKey = KnownKey(key: presented, caller: caller)
+            return HeartbeatCandidate(sessionID: sessionID, caller: caller)
         }
-        return HeartbeatCandidate(head: head, sessionID: sessionID, caller: caller)
     }
 
-    /// The 204 to send, or `nil` when the router must answer.
-    func answer(_ candidate: HeartbeatCandidate) -> HTTPResponseHead? {
+    /// The whole 204 to send, or `nil` when the router must answer.
+    func answer(_ candidate: HeartbeatCandidate, allocator: ByteBufferAllocator) -> ByteBuffer? {
         self.rateLimit.admit(candidate.caller) { rateLimitFields in
             guard self.coordinator.acceptKnownHeartbeat(id: candidate.sessionID, at: .now()) else { return nil }
-            // The fields the router's middleware adds to a heartbeat without `Origin`.
-            var headers = HTTPHeaders()
-            headers.reserveCapacity(rateLimitFields.count + 3)
-            for field in rateLimitFields { headers.add(name: field.name.rawName, value: field.value) }
-            headers.add(name: "Vary", value: "Origin")
-            headers.add(name: "Date", value: self.date.withLock { $0.now() })
-            headers.add(name: "Server", value: self.serverName)
-            return HTTPResponseHead(version: .http1_1, status: .noContent, headers: headers)
+            // The fields the router's middleware adds to a heartbeat without `Origin`, as NIO's
+            // encoder writes them.
+            var response = allocator.buffer(capacity: 256)
+            response.writeStaticString("HTTP/1.1 204 No Content\r\n")
+            for field in rateLimitFields { Self.write(field.name.rawName, field.value, into: &response) }
+            response.writeStaticString("Vary: Origin\r\n")
+            Self.write("Date", self.date.withLock { $0.now() }, into: &response)
+            Self.write("Server", self.serverName, into: &response)
+            response.writeStaticString("\r\n")
+            return response
         }
+    }
+
+    private static func write(_ name: String, _ value: String, into buffer: inout ByteBuffer) {
+        buffer.writeString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
     }
 
     /// Counts an answer sent, and how long it took from its head's arrival.
@@ -89,46 +99,49 @@ final class HeartbeatFastPath: Sendable {
         self.durations.recordNanoseconds(Int64((NIODeadline.now() - start).nanoseconds))
     }
 
-    /// The API key of a request the router would treat as a plain heartbeat, in one pass over the
-    /// fields: `nil` when there is none, more than one, or anything else the router treats
-    /// differently (a body, `Origin` for CORS, an idempotency key).
-    static func apiKey(ofBodilessRequest headers: HTTPHeaders) -> String? {
-        var key: String?
-        for (name, value) in headers {
-            if name.isASCIICaseInsensitive(Self.apiKeyName) {
-                guard key == nil, !value.isEmpty else { return nil }
+    /// Where the API key of a request the router would treat as a plain heartbeat is, in one pass
+    /// over the fields: `nil` when there is none, more than one, or anything else the router or
+    /// the connection treats differently (`Origin` for CORS, an idempotency key, `Expect`, or a
+    /// `Connection` other than `keep-alive`). The framer has ruled out bodies and upgrades.
+    static func apiKey(ofPlainHeartbeat head: HTTPRequestHeadBytes, _ raw: UnsafeRawBufferPointer) -> Range<Int>? {
+        var key: Range<Int>?
+        var plain = true
+        head.forEachField(in: raw) { name, value in
+            if HTTPRequestHeadBytes.equalsIgnoringCase(raw, name, "x-api-key") {
+                guard key == nil, !value.isEmpty else {
+                    plain = false
+                    return false
+                }
                 key = value
-            } else if name.isASCIICaseInsensitive(Self.contentLength) {
-                guard value == "0" else { return nil }
-            } else if name.isASCIICaseInsensitive(Self.origin) || name.isASCIICaseInsensitive(Self.idempotencyKey)
-                || name.isASCIICaseInsensitive(Self.transferEncoding)
+            } else if HTTPRequestHeadBytes.equalsIgnoringCase(raw, name, "connection") {
+                guard HTTPRequestHeadBytes.equalsIgnoringCase(raw, value, "keep-alive") else {
+                    plain = false
+                    return false
+                }
+            } else if HTTPRequestHeadBytes.equalsIgnoringCase(raw, name, "origin")
+                || HTTPRequestHeadBytes.equalsIgnoringCase(raw, name, "idempotency-key")
+                || HTTPRequestHeadBytes.equalsIgnoringCase(raw, name, "expect")
             {
-                return nil
+                plain = false
+                return false
             }
+            return true
         }
-        return key
+        return plain ? key : nil
     }
 
-    private static let origin = HTTPField.Name.origin.canonicalName
-    private static let apiKeyName = APIKeyMiddleware.headerName.canonicalName
-    private static let contentLength = HTTPField.Name.contentLength.canonicalName
-    private static let idempotencyKey = IdempotencyMiddleware.header.canonicalName
-    private static let transferEncoding = HTTPField.Name.transferEncoding.canonicalName
-
-    /// `ses_...` out of `/v1/sessions/ses_.../heartbeat`; `nil` for any other path, a query
-    /// included (the router ignores it, so a request with one simply takes the ordinary way).
-    /// Works on the UTF-8 bytes: `String`'s own prefix and suffix tests walk grapheme clusters,
-    /// which cost more than the rest of the answer.
-    static func sessionID(inHeartbeatPath path: String) -> String? {
-        let bytes = path.utf8
+    /// `ses_...` out of `/v1/sessions/ses_.../heartbeat` at `target`; `nil` for any other path, a
+    /// query included (the router ignores it, so a request with one simply takes the ordinary way).
+    static func sessionID(inHeartbeatPath raw: UnsafeRawBufferPointer, _ target: Range<Int>) -> String? {
         let prefix = "/v1/sessions/".utf8
         let suffix = "/heartbeat".utf8
-        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix) else { return nil }
-        let start = bytes.index(bytes.startIndex, offsetBy: prefix.count)
-        let end = bytes.index(bytes.endIndex, offsetBy: -suffix.count)
-        guard bytes[end...].elementsEqual(suffix) else { return nil }
-        let id = String(Substring(bytes[start..<end]))
-        return ResourceID.isWellFormed(id, prefix: "ses") ? id : nil
+        let path = raw[target]
+        guard path.count > prefix.count + suffix.count, path.starts(with: prefix),
+            path.suffix(suffix.count).elementsEqual(suffix)
+        else { return nil }
+        let id = UnsafeRawBufferPointer(
+            rebasing: raw[(target.lowerBound + prefix.count)..<(target.upperBound - suffix.count)])
+        return ResourceID.isWellFormed(utf8: id, prefix: "ses") ? String(decoding: id, as: UTF8.self) : nil
     }
 }
 
@@ -138,12 +151,9 @@ struct KnownKey {
     var caller: Caller
 }
 
-extension String {
-    /// Equal to `lowercase` (an ASCII, lowercase field name) ignoring ASCII case.
-    fileprivate func isASCIICaseInsensitive(_ lowercase: String) -> Bool {
-        self.utf8.count == lowercase.utf8.count
-            && self.utf8.elementsEqual(lowercase.utf8) { byte, expected in
-                byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == expected)
-            }
-    }
+/// A request that looks like `POST /v1/sessions/{id}/heartbeat` from a valid key, with nothing the
+/// router would treat differently (no query, origin or idempotency key).
+struct HeartbeatCandidate {
+    var sessionID: String
+    var caller: Caller
 }

@@ -34,16 +34,20 @@ public enum ResourceID {
     /// Whether `text` could be an id with this prefix; lets routes answer 404 without a query.
     /// Allocation-free: the heartbeat fast path asks on every beat.
     public static func isWellFormed(_ text: String, prefix: String) -> Bool {
-        let bytes = text.utf8
-        let head = prefix.utf8
-        guard bytes.count == head.count + 27 else { return false }
-        var position = bytes.startIndex
-        for byte in head {
-            guard bytes[position] == byte else { return false }
-            position = bytes.index(after: position)
+        var text = text
+        return text.withUTF8 { Self.isWellFormed(utf8: UnsafeRawBufferPointer($0), prefix: prefix) }
+    }
+
+    /// Whether the UTF-8 `bytes` could be an id with this prefix: lets the heartbeat fast path check
+    /// a request's bytes before it makes a string of them.
+    public static func isWellFormed(utf8 bytes: UnsafeRawBufferPointer, prefix: String) -> Bool {
+        var prefix = prefix
+        return prefix.withUTF8 { prefix in
+            guard bytes.count == prefix.count + 27, bytes.starts(with: prefix),
+                bytes[prefix.count] == UInt8(ascii: "_")
+            else { return false }
+            return bytes[(prefix.count + 1)...].allSatisfy(Self.isAlphabetByte)
         }
-        guard bytes[position] == UInt8(ascii: "_") else { return false }
-        return bytes[bytes.index(after: position)...].allSatisfy(Self.isAlphabetByte)
     }
 
     /// Crockford base32: digits and capitals without I, L, O and U.
