@@ -57,6 +57,12 @@ import Testing
         // Every beat was acknowledged, so each one's send delay is a part of its latency.
         #expect(report.sendDelayMs.samples == scheduled)
         #expect(report.sendDelayMs.p99 <= report.latencyMs.p99 && report.sendDelayMs.max <= report.latencyMs.max)
+        // Calm seconds are a subset of the measured beats (the kernel here reports steal).
+        let calmSeconds = try #require(report.calmSeconds)
+        let calm = try #require(report.calmLatencyMs)
+        #expect(calmSeconds <= Int(report.heartbeats.seconds) + 1)
+        #expect(calm.samples <= report.latencyMs.samples)
+        #expect(calmSeconds == 0 ? calm.samples == 0 : calm.samples > 0)
         // A sanity bound only (a debug build on 2 shared cores); the figures come from the release bench.
         #expect(report.latencyMs.p99 < 1000, "p99 \(report.latencyMs.p99) ms")
         #expect(report.heartbeats.targetPerSecond == 300)

@@ -138,6 +138,53 @@ import Testing
             progress.line
                 == "t=3s heartbeats sessions=23000/100000 beats/s=3800 ok/s=3799 non204=0 errors=0 skipped=0"
                 + " inflight=12 queued=0 p99=1.234ms")
+        progress.stealPercents = [12.4, 0]
+        #expect(progress.line.hasSuffix(" p99=1.234ms steal=12/0%"))
+    }
+
+    @Test func calmSecondsKeepOnlySecondsWithoutSteal() throws {
+        var second = LoopStatistics.makeHistogram()
+        for microseconds in 1...100 { second.record(UInt64(microseconds)) }
+        var calm = CalmSeconds()
+        calm.add(second: second, stealPercents: [0.5, 1.9])
+        calm.add(second: second, stealPercents: [0, 2.0])  // one CPU at the limit: not calm
+        calm.add(second: second, stealPercents: nil)
+        calm.add(second: second, stealPercents: [])
+        calm.add(second: LoopStatistics.makeHistogram(), stealPercents: [0, 0])  // no beats answered
+        #expect(calm.seconds == 1)
+        #expect(calm.latency.totalCount == 100)
+        let report = HeartbeatReport(
+            statistics: self.statistics(), configuration: self.configuration(), agentSeconds: 0.05,
+            sessionSeconds: 0.25, measuredSeconds: 10, durationSeconds: 12, calm: calm)
+        #expect(report.calmSeconds == 1)
+        #expect(report.calmLatencyMs?.samples == 100)
+        #expect(report.calmLatencyMs?.max == 0.1)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        #expect(object["calmSeconds"] as? Int == 1)
+        #expect(self.report().calmSeconds == nil)
+    }
+
+    @Test func stealFromProcStat() throws {
+        // The first line sums all CPUs and is skipped; the eighth value of a cpuN line is steal.
+        let earlier = try #require(
+            CPUStealSample(
+                stat: """
+                    cpu  300 0 100 1000 0 0 0 100 0 0
+                    cpu0 100 0 50 500 0 0 0 50 0 0
+                    cpu1 200 0 50 500 0 0 0 50 0 0
+                    intr 12345
+                    """))
+        #expect(earlier.cpus == [.init(steal: 50, total: 700), .init(steal: 50, total: 800)])
+        let later = try #require(
+            CPUStealSample(stat: "cpu0 150 0 50 500 0 0 0 100 0 0\ncpu1 250 0 50 600 0 0 0 50 0 0\n"))
+        #expect(later.stealPercents(since: earlier) == [50, 0])
+        #expect(earlier.stealPercents(since: later) == nil)
+        // Without a steal field (old kernels) steal reads as none.
+        #expect(CPUStealSample(stat: "cpu0 1 2 3 4\n")?.cpus == [.init(steal: 0, total: 10)])
+        #expect(CPUStealSample(stat: "intr 1\n") == nil)
+        #expect(CPUStealSample(stat: "cpu0 a b\n") == nil)
+        #expect(try #require(CPUStealSample.now()).cpus.count >= 1)
     }
 
     @Test func serverCPUFromProcStat() throws {

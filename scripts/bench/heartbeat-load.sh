@@ -114,6 +114,11 @@ send = report.get("sendDelayMs") or {}
 print(f"generator send delay (scheduled time to the request's write, a part of the latency above) p50={send.get('p50')}ms "
       f"p99={send.get('p99')}ms p99.9={send.get('p99_9')}ms max={send.get('max')}ms")
 print(f"generator_cpu={report.get('generatorCPUPercent')}% of one core over the measured phase")
+calm = report.get("calmLatencyMs")
+if calm is not None:
+    print(f"calm seconds (VM host steal under 2 % on every CPU): {report.get('calmSeconds')} of the measured phase, "
+          f"ack latency in them p50={calm.get('p50')}ms p90={calm.get('p90')}ms p99={calm.get('p99')}ms "
+          f"p99.9={calm.get('p99_9')}ms max={calm.get('max')}ms")
 if not (os.path.exists(sys.argv[2]) and os.path.exists(sys.argv[3])):
     sys.exit(0)
 def load(path):

@@ -22,12 +22,15 @@ public struct HeartbeatProgress: Sendable, Equatable {
     /// The server's CPU over this second, in percent of one core.
     public var serverCPUPercent: Double?
     public var serverRSSKiB: Int?
+    /// Percent of each CPU's time the VM host took over this second (`/proc/stat` steal), in CPU
+    /// order; `nil` where the kernel does not say.
+    public var stealPercents: [Double]?
 
     public init(
         elapsedSeconds: Int, phase: HeartbeatStatistics.Phase, agentsCreated: Int, agentsRequested: Int,
         sessionsCreated: Int, sessionsRequested: Int, sessionsPerSecond: Int, sentPerSecond: Int,
         acknowledgedPerSecond: Int, otherStatus: Int, errors: Int, skipped: Int, inFlight: Int, queued: Int,
-        p99Milliseconds: Double?, serverCPUPercent: Double?, serverRSSKiB: Int?
+        p99Milliseconds: Double?, serverCPUPercent: Double?, serverRSSKiB: Int?, stealPercents: [Double]? = nil
     ) {
         self.elapsedSeconds = elapsedSeconds
         self.phase = phase
@@ -46,11 +49,12 @@ public struct HeartbeatProgress: Sendable, Equatable {
         self.p99Milliseconds = p99Milliseconds
         self.serverCPUPercent = serverCPUPercent
         self.serverRSSKiB = serverRSSKiB
+        self.stealPercents = stealPercents
     }
 
     /// `t=3s sessions agents=100/100 sessions=23000/100000 created/s=7650 beats/s=3800 ok/s=3800 ...`
     /// `t=40s heartbeats sessions=100000/100000 beats/s=20000 ok/s=20000 non204=0 errors=0 skipped=0
-    /// inflight=2 queued=0 p99=1.234ms cpu=41% rss=210.5MiB`
+    /// inflight=2 queued=0 p99=1.234ms cpu=41% rss=210.5MiB steal=12/0%` (steal: CPU 0, then CPU 1)
     public var line: String {
         var line = "t=\(self.elapsedSeconds)s \(self.phase)"
         if self.phase <= .sessions {
@@ -64,6 +68,9 @@ public struct HeartbeatProgress: Sendable, Equatable {
         line += " p99=" + (self.p99Milliseconds.map { LoadProgress.fixed($0, digits: 3) + "ms" } ?? "-")
         if let cpu = self.serverCPUPercent { line += " cpu=" + LoadProgress.fixed(cpu, digits: 0) + "%" }
         if let rss = self.serverRSSKiB { line += " rss=" + LoadProgress.fixed(Double(rss) / 1024, digits: 1) + "MiB" }
+        if let steal = self.stealPercents, !steal.isEmpty {
+            line += " steal=" + steal.map { LoadProgress.fixed($0, digits: 0) }.joined(separator: "/") + "%"
+        }
         return line
     }
 }

@@ -79,6 +79,11 @@ public struct HeartbeatReport: Codable, Sendable {
     /// Scheduled send time to the write of the request, every measured heartbeat sent: the part of
     /// ``latencyMs`` the generator itself adds by sending late.
     public var sendDelayMs: LatencySummary
+    /// Seconds of the measured phase in which the VM host took less than
+    /// ``CalmSeconds/stealLimitPercent`` of every CPU, and the latency of the beats answered in
+    /// them; `nil` where the kernel does not report steal. Beside ``latencyMs``, not instead of it.
+    public var calmSeconds: Int?
+    public var calmLatencyMs: LatencySummary?
     public var connections: Connections
     public var server: Server?
     /// The generator's own CPU over the measured phase, percent of one core: on a machine where it
@@ -98,7 +103,8 @@ public struct HeartbeatReport: Codable, Sendable {
         measuredSeconds: Double,
         durationSeconds: Double,
         server: Server? = nil,
-        generatorCPUPercent: Double? = nil
+        generatorCPUPercent: Double? = nil,
+        calm: CalmSeconds? = nil
     ) {
         self.agents = Setup(
             requested: configuration.agents, created: statistics.agentsCreated, seconds: Self.rounded(agentSeconds),
@@ -120,6 +126,8 @@ public struct HeartbeatReport: Codable, Sendable {
         )
         self.latencyMs = LatencySummary(statistics.latency)
         self.sendDelayMs = LatencySummary(statistics.sendDelay)
+        self.calmSeconds = calm?.seconds
+        self.calmLatencyMs = calm.map { LatencySummary($0.latency) }
         self.connections = Connections(
             requested: configuration.connections, connects: statistics.connects, errors: statistics.connectionErrors,
             firstError: statistics.firstConnectionError)

@@ -1,6 +1,7 @@
 import Histogram
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Plays many client consoles against the sessions API: creates agents, creates sessions, then
 /// heartbeats every session open-loop and measures each acknowledgement from the heartbeat's
@@ -69,13 +70,16 @@ public struct HeartbeatLoadGenerator: Sendable {
         }
         let drivers = started
         let clock = RunClock(start: runStart)
+        // Filled by the progress task, second by second; read by the report. `nil` without steal.
+        let calm = CPUStealSample.now().map { _ in CalmSecondsBox() }
 
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
-                await Self.reportProgress(drivers, configuration: configuration, clock: clock, progress: progress)
+                await Self.reportProgress(
+                    drivers, configuration: configuration, clock: clock, calm: calm, progress: progress)
             }
             do {
-                let report = try await self.phases(drivers, clock: clock)
+                let report = try await self.phases(drivers, clock: clock, calm: calm)
                 tasks.cancelAll()
                 return report
             } catch {
@@ -93,7 +97,8 @@ public struct HeartbeatLoadGenerator: Sendable {
     /// Agents, sessions, the measured phase, the drain.
     private func phases(
         _ drivers: [NIOLoopBound<HeartbeatDriver>],
-        clock: RunClock
+        clock: RunClock,
+        calm: CalmSecondsBox?
     ) async throws -> HeartbeatReport {
         let configuration = self.configuration
         let agentsStart = clock.now()
@@ -142,7 +147,8 @@ public struct HeartbeatLoadGenerator: Sendable {
             measuredSeconds: Double(measureEnd - measureStart) / 1e9,
             durationSeconds: Double(runEnd) / 1e9,
             server: server,
-            generatorCPUPercent: ownCPUStart.flatMap { start in ownCPUEnd.flatMap { $0.percent(since: start) } }
+            generatorCPUPercent: ownCPUStart.flatMap { start in ownCPUEnd.flatMap { $0.percent(since: start) } },
+            calm: calm?.seconds.withLock { $0 }
         )
     }
 
@@ -151,10 +157,12 @@ public struct HeartbeatLoadGenerator: Sendable {
         _ drivers: [NIOLoopBound<HeartbeatDriver>],
         configuration: HeartbeatConfiguration,
         clock: RunClock,
+        calm: CalmSecondsBox?,
         progress: @Sendable (HeartbeatProgress) -> Void
     ) async {
         var previous = HeartbeatStatistics()
         var cpu = configuration.serverPID.flatMap(CPUSample.init(pid:))
+        var steal = CPUStealSample.now()
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: .seconds(1))
@@ -164,6 +172,9 @@ public struct HeartbeatLoadGenerator: Sendable {
             guard let snapshots = try? await Self.onLoops(drivers, { $0.snapshot() }) else { return }
             let current = HeartbeatStatistics(merging: snapshots)
             let cpuNow = configuration.serverPID.flatMap(CPUSample.init(pid:))
+            let stealNow = CPUStealSample.now()
+            let stealPercents = steal.flatMap { earlier in stealNow.flatMap { $0.stealPercents(since: earlier) } }
+            calm?.seconds.withLock { $0.add(second: current.intervalLatency, stealPercents: stealPercents) }
             let sent = current.warmup.sent + current.measured.sent
             let acknowledged = current.warmup.acknowledged + current.measured.acknowledged
             progress(
@@ -185,11 +196,13 @@ public struct HeartbeatLoadGenerator: Sendable {
                     queued: current.queued,
                     p99Milliseconds: current.intervalP99Milliseconds,
                     serverCPUPercent: cpu.flatMap { earlier in cpuNow.flatMap { $0.percent(since: earlier) } },
-                    serverRSSKiB: configuration.serverPID.flatMap(ProcessMemory.residentKiB(pid:))
+                    serverRSSKiB: configuration.serverPID.flatMap(ProcessMemory.residentKiB(pid:)),
+                    stealPercents: stealPercents
                 )
             )
             previous = current
             cpu = cpuNow
+            steal = stealNow
         }
     }
 
@@ -214,4 +227,9 @@ struct RunClock: Sendable {
         let uptime = NIODeadline.now().uptimeNanoseconds
         return uptime > self.start ? uptime - self.start : 0
     }
+}
+
+/// The calm seconds, shared by the progress task that adds them and the run that reports them.
+final class CalmSecondsBox: Sendable {
+    let seconds = Mutex(CalmSeconds())
 }
