@@ -34,7 +34,10 @@ struct HTTPRequestFramer {
 
     private var state = State.head(scanned: 0)
     /// Read and not yet given out. Usually empty between reads: a read holds whole requests.
-    private var pending = ByteBuffer()
+    private var pending = Self.nothing
+    /// What `pending` holds once it is given out: keeping the read's buffer instead would stop
+    /// NIO from reusing it for the next read.
+    private static let nothing = ByteBuffer()
 
     /// Whether every byte from now on goes to the decoder.
     var isPassingThrough: Bool {
@@ -75,6 +78,7 @@ struct HTTPRequestFramer {
                         self.pending.getSlice(at: self.pending.readerIndex, length: length)!)
                 else { return self.passThrough() }
                 self.pending.moveReaderIndex(forwardBy: length)
+                self.dropIfEmpty()
                 self.state = head.contentLength > 0 ? .body(remaining: head.contentLength) : .head(scanned: 0)
                 return .head(head)
             }
@@ -87,6 +91,11 @@ struct HTTPRequestFramer {
     }
 
     private mutating func take(_ length: Int) -> ByteBuffer {
-        self.pending.readSlice(length: length)!
+        defer { self.dropIfEmpty() }
+        return self.pending.readSlice(length: length)!
+    }
+
+    private mutating func dropIfEmpty() {
+        if self.pending.readableBytes == 0 { self.pending = Self.nothing }
     }
 }
