@@ -67,7 +67,7 @@ final class HeartbeatFastPathHandler: ChannelInboundHandler, RemovableChannelHan
 
     /// The 204 for `head`, or `nil` to give it to the decoder.
     private func answer(_ head: HTTPRequestHeadBytes, context: ChannelHandlerContext) -> ByteBuffer? {
-        guard head.contentLength == 0, self.connectionIsIdle(context: context),
+        guard self.connectionIsIdle(context: context),
             let candidate = self.fastPath.candidate(head, knownKey: &self.knownKey)
         else { return nil }
         return self.fastPath.answer(candidate, allocator: context.channel.allocator)
