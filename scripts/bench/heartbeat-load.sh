@@ -7,9 +7,14 @@
 # percentiles and the generator's own send delay, the CPU of the server and of the generator, and,
 # measured inside the heartbeat phase, Redis's CPU, commands per second and the server's Redis round
 # trips per second. Keeps each JSON summary in $OUT. REDIS_CPU moves
-# redis-server to another core (default 1, the generator's; 0 is the server's). REDIS_SCHED=idle
-# runs it in SCHED_IDLE, nice at nice 19 (default normal): on a shared core it then takes only
-# time the other process leaves, instead of holding it off for a whole write burst. BIN runs a
+# redis-server to another core (default 1, the generator's; 0 is the server's). REDIS_SCHED
+# schedules it: beating (the default) is normal during set-up and SCHED_IDLE from the first
+# heartbeat line on; idle is SCHED_IDLE throughout, nice nice 19, normal never changed. Beside the
+# generator, a normal Redis holds it off for each write burst (about 13 ms of Redis CPU per
+# coalescing window at 20,000 beats/s), and the beats the generator sends late count as ack
+# latency; in SCHED_IDLE Redis takes only the time the generator leaves (most of core 1), and the
+# generator preempts it when a beat is due. In set-up the generator can fill core 1 and starve an
+# idle Redis, so it stays normal until then. BIN runs a
 # switchboard binary built before (an A/B comparison) instead of building this checkout.
 #   scripts/bench/heartbeat-load.sh [DURATION] [SESSIONS] [MODES...]     (modes: redis memory)
 # e.g. scripts/bench/heartbeat-load.sh 30 100000 redis memory
@@ -28,11 +33,11 @@ fi
 scratch=${SCRATCH:-.build}
 agents=${AGENTS:-$(( sessions / 2 > 0 ? sessions / 2 : 1 ))}
 redis_cpu=${REDIS_CPU:-1}
-case ${REDIS_SCHED:=normal} in
-    normal) redis_sched=() ;;
+case ${REDIS_SCHED:=beating} in
+    normal|beating) redis_sched=() ;;
     idle) redis_sched=(chrt --idle 0) ;;
     nice) redis_sched=(nice -n 19) ;;
-    *) echo "heartbeat-load: unknown REDIS_SCHED $REDIS_SCHED (normal, idle or nice)" >&2; exit 64 ;;
+    *) echo "heartbeat-load: unknown REDIS_SCHED $REDIS_SCHED (beating, normal, idle or nice)" >&2; exit 64 ;;
 esac
 port=${PORT:-18383}; redis_port=${REDIS_PORT:-16399}; key=bench-admin-key-0123456789
 out=${OUT:-/tmp/switchboard-bench}
@@ -66,7 +71,7 @@ start_redis() {
     mkdir -p "$work/redis"
     taskset -c "$redis_cpu" "${redis_sched[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
         --dir "$work/redis" --logfile "$work/redis/log" &
-    pids+=("$!")
+    redis_pid=$!; pids+=("$redis_pid")
     for _ in $(seq 50); do rcli PING 2>/dev/null | grep -q PONG && return; sleep 0.1; done
     echo "heartbeat-load: redis-server did not start" >&2; cat "$work/redis/log" >&2; exit 1
 }
@@ -81,6 +86,7 @@ run_mode() {
     local server=$!; pids+=("$server")
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
     echo "== $mode: $sessions sessions of $agents agents, one heartbeat each every 5 s for ${duration} s"
+    if [ "$mode" = redis ]; then echo "redis-server on core $redis_cpu, REDIS_SCHED=$REDIS_SCHED"; fi
     # Progress lines pass through to stderr; Redis is read at the first and the last lines of the
     # heartbeat phase (from the DURATION-3rd on: a loaded generator can merge two seconds into one
     # line), so the rate covers only steady heartbeating (no set-up, no drain). Only there: a
@@ -93,7 +99,10 @@ run_mode() {
             printf '%s\n' "$line" >&2
             if [ "$mode" = redis ] && [[ "$line" == *" heartbeats "* ]]; then
                 seen=$((seen + 1))
-                if [ "$seen" -eq 1 ]; then redis_snapshot > "$work/first"
+                if [ "$seen" -eq 1 ]; then
+                    # Every Redis thread, from here to the end of the run (see REDIS_SCHED above).
+                    if [ "$REDIS_SCHED" = beating ]; then chrt --all-tasks --idle --pid 0 "$redis_pid"; fi
+                    redis_snapshot > "$work/first"
                 elif [ "$seen" -ge $((duration - 3)) ]; then redis_snapshot > "$work/last"; fi
             fi
         done; }
