@@ -189,6 +189,42 @@ struct SessionRoutesTests {
         }
     }
 
+    @Test(
+        "A session whose ender never wrote its row (the instance died) is recorded by the reaper",
+        arguments: SessionBackend.allCases)
+    func owedRowWrittenByTheReaper(backend: SessionBackend) async throws {
+        try await withSessionServer(backend) { running, api, _ in
+            let agent = try await api.makeAgent()
+            let orphan = try #require(try await api.openSession(agent: agent).string("id"))
+            let ended = try #require(try await api.openSession(agent: agent).string("id"))
+            // Ended through the API: the row is written at once and nothing is owed.
+            #expect(try await api.delete("/v1/sessions/\(ended)").status == 200)
+            #expect(try await running.server.store.sessionRecord(id: ended).endReason == .ended)
+            let store = running.server.sessionStore
+            #expect(try await store.unrecorded(endedBefore: .now().adding(.seconds(60)), limit: 10) == [])
+
+            // Ended in the store alone, as by an instance that died before its database write.
+            let endedAt = Timestamp.now()
+            guard case .changed = try await store.end(id: orphan, at: endedAt) else {
+                Issue.record("the store did not end the session")
+                return
+            }
+            #expect(
+                try await store.unrecorded(endedBefore: endedAt.adding(.seconds(1)), limit: 10).map(\.id) == [orphan])
+            try await waitUntil("the reaper writes the row", timeout: .seconds(15)) {
+                (try? await running.server.store.sessionRecord(id: orphan)) != nil
+            }
+            let record = try await running.server.store.sessionRecord(id: orphan)
+            #expect(record.endReason == .ended)
+            #expect(record.endedAt == endedAt)
+            // Left to the ender for the hand-over time first.
+            #expect(Timestamp.now().microseconds - endedAt.microseconds >= 5_000_000)
+            try await waitUntil("no longer owed") {
+                try await store.unrecorded(endedBefore: .now(), limit: 10).isEmpty
+            }
+        }
+    }
+
     @Test("The token opens its own active session only", arguments: SessionBackend.allCases)
     func tokens(backend: SessionBackend) async throws {
         try await withSessionServer(backend) { running, api, _ in

@@ -142,6 +142,60 @@ struct SessionStoreTests {
         }
     }
 
+    @Test("Ended and expired sessions are owed to the database until recorded", arguments: SessionBackend.allCases)
+    func owedRows(backend: SessionBackend) async throws {
+        try await withSessionStores(backend, instances: 2) { stores, _ in
+            let ended = makeSession(agent: "agt_owed", at: self.t0)
+            let silent = makeSession(agent: "agt_owed", at: self.t0)
+            let active = makeSession(agent: "agt_owed", at: self.t0)
+            for session in [ended, silent, active] { try await stores[0].create(session) }
+            #expect(try await stores[1].unrecorded(endedBefore: self.t0.adding(.seconds(3600)), limit: 10) == [])
+
+            let endedAt = self.t0.adding(.seconds(3))
+            _ = try await stores[0].end(id: ended.id, at: endedAt)
+            _ = try await stores[0].heartbeat(id: active.id, at: self.t0.adding(.seconds(8)))
+            let expiredAt = self.t0.adding(.seconds(12))
+            let expired = try await stores[0].expireSilent(at: expiredAt)
+            #expect(expired.map(\.id) == [silent.id])
+
+            // Another instance sees both, oldest end first, and only those over before the bound.
+            let owed = try await stores[1].unrecorded(endedBefore: expiredAt.adding(.seconds(1)), limit: 10)
+            #expect(owed.map(\.id) == [ended.id, silent.id])
+            #expect(owed.map(\.state) == [.ended, .expired])
+            #expect(try await stores[1].unrecorded(endedBefore: expiredAt, limit: 10).map(\.id) == [ended.id])
+            #expect(
+                try await stores[1].unrecorded(endedBefore: expiredAt.adding(.seconds(1)), limit: 1).map(\.id) == [
+                    ended.id
+                ])
+
+            try await stores[1].recorded([ended.id, "ses_unknown"])
+            #expect(
+                try await stores[0].unrecorded(endedBefore: expiredAt.adding(.seconds(1)), limit: 10).map(\.id) == [
+                    silent.id
+                ])
+            try await stores[0].recorded([silent.id])
+            #expect(try await stores[1].unrecorded(endedBefore: expiredAt.adding(.seconds(1)), limit: 10) == [])
+            // Recording twice changes nothing.
+            try await stores[0].recorded([silent.id])
+            #expect(try await stores[0].unrecorded(endedBefore: expiredAt.adding(.seconds(3600)), limit: 10) == [])
+        }
+    }
+
+    @Test("A row still owed when its session is forgotten is no longer owed", arguments: SessionBackend.allCases)
+    func owedRowForgotten(backend: SessionBackend) async throws {
+        try await withSessionStores(backend) { stores, _ in
+            let store = stores[0]
+            let session = makeSession(at: self.t0)
+            try await store.create(session)
+            _ = try await store.end(id: session.id, at: self.t0)
+            let later = self.t0.adding(testPolicy.ttl).adding(.seconds(1))
+            #expect(try await store.unrecorded(endedBefore: later, limit: 10).map(\.id) == [session.id])
+            // The TTL after its end: the reaper forgets it (in Redis, its hash's TTL runs out too).
+            _ = try await store.expireSilent(at: later)
+            #expect(try await store.unrecorded(endedBefore: later, limit: 10) == [])
+        }
+    }
+
     @Test("Presence is set on active sessions only", arguments: SessionBackend.allCases)
     func presence(backend: SessionBackend) async throws {
         try await withSessionStores(backend) { stores, _ in

@@ -26,12 +26,18 @@ public final class InProcessSessionStore: SessionStore {
         var silence = PriorityQueue<Due>()
         /// One entry per ended or expired session, with its end, until it is forgotten.
         var over = PriorityQueue<Due>()
+        /// Ended or expired sessions whose database row is not known to be written, by id, with
+        /// their end.
+        var unrecorded: [String: Timestamp] = [:]
 
         mutating func ended(_ session: Session) {
-            self.over.insert(Due(time: session.endedAt ?? session.lastHeartbeatAt, id: session.id))
+            let end = session.endedAt ?? session.lastHeartbeatAt
+            self.over.insert(Due(time: end, id: session.id))
+            self.unrecorded[session.id] = end
         }
 
         mutating func remove(_ id: String) {
+            self.unrecorded[id] = nil
             guard let session = self.sessions.removeValue(forKey: id) else { return }
             self.byAgent[session.agentID]?.remove(id)
             if self.byAgent[session.agentID]?.isEmpty == true { self.byAgent[session.agentID] = nil }
@@ -174,6 +180,22 @@ public final class InProcessSessionStore: SessionStore {
                 }
                 return true
             }
+        }
+    }
+
+    public func unrecorded(endedBefore: Timestamp, limit: Int) -> [Session] {
+        self.state.withLock { state in
+            // Only as many as the database refused or an ender left: none while all is well.
+            state.unrecorded.filter { $0.value < endedBefore }
+                .sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+                .prefix(max(0, limit))
+                .compactMap { state.sessions[$0.key] }
+        }
+    }
+
+    public func recorded(_ ids: [String]) {
+        self.state.withLock { state in
+            for id in ids { state.unrecorded[id] = nil }
         }
     }
 

@@ -38,6 +38,16 @@ public protocol SessionStore: Sendable {
     /// call, which then owns its consequences (the database row, the presence event).
     func expireSilent(at now: Timestamp) async throws(SessionStoreError) -> [Session]
 
+    /// Sessions that ended or expired before `endedBefore` and whose database row is not known to
+    /// be written, oldest first, at most `limit`. Whoever ends a session writes its row and then
+    /// calls ``recorded(_:)``; what stays here is what an instance left when the database refused
+    /// the row or the instance died in between. A session stays until it is recorded or forgotten
+    /// (the TTL after its end).
+    func unrecorded(endedBefore: Timestamp, limit: Int) async throws(SessionStoreError) -> [Session]
+
+    /// The database holds the rows of these sessions: they are no longer ``unrecorded(endedBefore:limit:)``.
+    func recorded(_ ids: [String]) async throws(SessionStoreError)
+
     /// The ids of sessions that end or expire from now on, on any instance sharing the store, so
     /// that the sockets this instance holds for them can be closed. Bounded (oldest dropped).
     func endings(bufferSize: Int) -> AsyncStream<String>

@@ -122,26 +122,52 @@ struct SessionCoordinator: Sendable {
         }
     }
 
-    /// Writes the rows an earlier attempt could not.
-    func retryUnrecorded() async {
-        for record in self.aftermath.takeUnrecorded() { await self.record(record) }
+    /// How long after a session's end its row is left to whoever ended it, before any instance's
+    /// reaper writes it instead. Writing a row twice is harmless (the second write changes
+    /// nothing); this only keeps instances from doing each other's work as a rule.
+    static let recordHandOver: Duration = .seconds(5)
+    /// Rows one reaper pass writes for others at most; the rest wait a pass.
+    static let recordsPerPass = 200
+
+    /// Writes the rows still owed for sessions over since before ``recordHandOver``: those the
+    /// database refused, and those of an instance that died between ending a session and writing
+    /// its row.
+    func recordOwed(at now: Timestamp) async throws(SessionStoreError) {
+        let owed = try await self.store.unrecorded(
+            endedBefore: now.subtracting(Self.recordHandOver), limit: Self.recordsPerPass)
+        // The first refusal ends the pass: the database is down, and the rest would fail too.
+        for session in owed {
+            guard await self.record(session) else { return }
+        }
     }
 
-    private func record(_ session: Session) async {
-        guard let record = SessionRecord(session) else { return }
-        await self.record(record)
-    }
-
-    private func record(_ record: SessionRecord) async {
+    /// Writes the row of a session that is over, then tells the store; `false` when the database
+    /// refused it, which the store then still owes, for a later reaper pass (on any instance).
+    @discardableResult
+    private func record(_ session: Session) async -> Bool {
+        // Not over: there is no row to write, and nothing owed.
+        guard let record = SessionRecord(session) else {
+            try? await self.store.recorded([session.id])
+            return true
+        }
         do {
             try await self.crm.recordSession(record)
         } catch {
-            let held = self.aftermath.holdUnrecorded(record)
-            if !held { self.metrics.unrecorded.increment() }
+            self.metrics.rowWriteFailures.increment()
             self.logger.warning(
-                held ? "Could not write the session row; will retry" : "Could not write the session row; dropped it",
+                "Could not write the session row; will retry",
                 metadata: ["session.id": "\(record.id)", "error": "\(error)"])
+            return false
         }
+        do {
+            try await self.store.recorded([session.id])
+        } catch {
+            // The row is written; a later pass writes it again, which changes nothing.
+            self.logger.debug(
+                "Could not mark the session row written",
+                metadata: ["session.id": "\(session.id)", "error": "\(error)"])
+        }
+        return true
     }
 
     /// Publishes when the agent's presence differs from what it was before `changed` (session id ->

@@ -11,7 +11,8 @@ struct SessionMetrics: Sendable {
     let ended: Counter
     let expired: Counter
     let presenceEvents: Counter
-    let unrecorded: Counter
+    /// Writes of a session's database row that failed; the row stays owed (``SessionStore/unrecorded(endedBefore:limit:)``).
+    let rowWriteFailures: Counter
 
     init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.opened = Counter(label: "switchboard_sessions_opened_total", factory: factory)
@@ -23,6 +24,6 @@ struct SessionMetrics: Sendable {
         self.expired = Counter(
             label: "switchboard_sessions_closed_total", dimensions: [("reason", "expired")], factory: factory)
         self.presenceEvents = Counter(label: "switchboard_presence_events_total", factory: factory)
-        self.unrecorded = Counter(label: "switchboard_session_rows_dropped_total", factory: factory)
+        self.rowWriteFailures = Counter(label: "switchboard_session_row_write_failures_total", factory: factory)
     }
 }

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Runs on every instance: once a second it expires silent sessions (the store makes sure each one
-/// is expired by one instance only), announces due presence changes, and retries unwritten rows;
+/// is expired by one instance only), announces due presence changes, and writes the rows still owed (see
+/// ``SessionCoordinator/recordOwed(at:)``);
 /// and it closes this instance's connections of sessions that end anywhere.
 struct SessionReaper: Service {
     let coordinator: SessionCoordinator
@@ -39,8 +40,9 @@ struct SessionReaper: Service {
         var failing = false
         while !Task.isCancelled {
             do {
-                try await self.coordinator.reap(at: .now())
-                await self.coordinator.retryUnrecorded()
+                let now = Timestamp.now()
+                try await self.coordinator.reap(at: now)
+                try await self.coordinator.recordOwed(at: now)
                 if failing {
                     self.logger.notice("Session reaper is working again")
                     failing = false

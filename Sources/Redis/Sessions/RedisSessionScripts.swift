@@ -37,6 +37,7 @@ enum RedisSessionScripts {
             return {'busy'}
         end
         local alive, over = prefix .. 'sessions:alive', prefix .. 'sessions:over'
+        local unrecorded = prefix .. 'sessions:unrecorded'
         local now = ARGV[5]
         local out = {fence}
         local silent = redis.call(
@@ -49,12 +50,15 @@ enum RedisSessionScripts {
                 redis.call('HSET', key, 'state', 'expired', 'ended', now, 'last', last)
                 redis.call('PEXPIRE', key, ARGV[6])
                 redis.call('ZADD', over, now, id)
+                redis.call('ZADD', unrecorded, now, id)
                 redis.call('PUBLISH', ARGV[8], id)
                 out[#out + 1] = id
                 out[#out + 1] = redis.call('HGETALL', key)
             end
         end
-        redis.call('ZREMRANGEBYSCORE', over, '-inf', '(' .. (tonumber(now) - tonumber(ARGV[6]) * 1000))
+        local forget = '(' .. (tonumber(now) - tonumber(ARGV[6]) * 1000)
+        redis.call('ZREMRANGEBYSCORE', over, '-inf', forget)
+        redis.call('ZREMRANGEBYSCORE', unrecorded, '-inf', forget)
         return out
         """
 
@@ -73,6 +77,7 @@ enum RedisSessionScripts {
             redis.call('PEXPIRE', key, ARGV[4])
             redis.call('ZREM', alive, id)
             redis.call('ZADD', prefix .. 'sessions:over', now, id)
+            redis.call('ZADD', prefix .. 'sessions:unrecorded', now, id)
             redis.call('PUBLISH', ARGV[5], id)
             return {1, redis.call('HGETALL', key)}
             """

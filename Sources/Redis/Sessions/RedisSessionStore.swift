@@ -227,6 +227,26 @@ public final class RedisSessionStore: SessionStore, Service {
         return expired
     }
 
+    public func unrecorded(endedBefore: Timestamp, limit: Int) async throws(SessionStoreError) -> [Session] {
+        guard limit > 0 else { return [] }
+        let reply = try await self.send(
+            RedisCommand([
+                "ZRANGEBYSCORE", self.keys.unrecorded, "-inf", "(" + String(endedBefore.microseconds), "LIMIT", "0",
+                String(limit),
+            ]))
+        let ids = (reply.array ?? []).compactMap(\.string)
+        let sessions = try await self.fetch(ids)
+        // A hash gone (its TTL ran out) leaves nothing to record.
+        let gone = Set(ids).subtracting(sessions.map(\.id))
+        if !gone.isEmpty { try await self.recorded(Array(gone)) }
+        return sessions
+    }
+
+    public func recorded(_ ids: [String]) async throws(SessionStoreError) {
+        guard !ids.isEmpty else { return }
+        _ = try await self.send(RedisCommand(["ZREM", self.keys.unrecorded] + ids))
+    }
+
     public func endings(bufferSize: Int) -> AsyncStream<String> {
         self.watchers.watch(bufferSize: bufferSize)
     }
