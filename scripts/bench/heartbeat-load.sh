@@ -10,7 +10,7 @@
 # redis-server to another core (default 1, the generator's; 0 is the server's). REDIS_SCHED
 # schedules it: beating (the default) is normal during set-up and SCHED_IDLE from the first
 # heartbeat line on; idle is SCHED_IDLE throughout, nice nice 19, normal never changed. Beside the
-# generator, a normal Redis holds it off for each write burst (about 13 ms of Redis CPU per
+# generator, a normal Redis holds it off for each write burst (12-17 ms of Redis CPU per
 # coalescing window at 20,000 beats/s), and the beats the generator sends late count as ack
 # latency; in SCHED_IDLE Redis takes only the time the generator leaves (most of core 1), and the
 # generator preempts it when a beat is due. In set-up the generator can fill core 1 and starve an

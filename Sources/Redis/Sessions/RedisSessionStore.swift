@@ -236,7 +236,7 @@ public final class RedisSessionStore: SessionStore, Service {
             ]))
         let ids = (reply.array ?? []).compactMap(\.string)
         let sessions = try await self.fetch(ids)
-        // A hash gone (its TTL ran out) leaves nothing to record.
+        // A hash gone (its TTL ran out) or damaged leaves nothing to record: no longer owed.
         let gone = Set(ids).subtracting(sessions.map(\.id))
         if !gone.isEmpty { try await self.recorded(Array(gone)) }
         return sessions
